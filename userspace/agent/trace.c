@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vigil trace: the standalone tracer. Captures a host, a cgroup, a process
+ * tree (-p) or a command it starts (-- CMD), keeps the process and fd tables,
+ * and prints one line per event, as text or JSON. Ctrl-C prints the
+ * counters and exits 0; with a command, vigil exits with its status.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "../capture/capture.h"
+#include "../events/format.h"
+#include "../lib/log.h"
+#include "../lib/strbuf.h"
+#include "../state/proctable.h"
+
+#define MAX_PIDS 64 /* -p given at most this many times */
+
+struct trace {
+	bool json;
+	bool shown[VG_TYPE_COUNT]; /* types printed */
+	struct vg_proctable *procs;
+	struct strbuf line;
+	FILE *out;
+	uint64_t printed;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigil trace [OPTIONS] [-p PID | --cgroup PATH | -- CMD [ARGS...]]\n"
+		"\n"
+		"Print syscalls and process events as they happen, captured with eBPF.\n"
+		"Without -p, --cgroup or a command, the whole host is traced.\n"
+		"\n"
+		"  -p, --pid PID        trace this process and its descendants (repeatable)\n"
+		"      --cgroup PATH    trace the processes of this cgroup v2 directory\n"
+		"  -j, --json           one JSON object per line instead of text\n"
+		"  -s, --syscalls LIST  comma-separated event types to print (default: all);\n"
+		"                       process events are named procexit and fork_child\n"
+		"      --list-syscalls  list the event types and exit\n"
+		"      --ring-size N    ring buffer bytes, a power of two (default %u)\n"
+		"  -v, --verbose        more logging (twice: libbpf debug)\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Exit status: 0 after Ctrl-C; the command's own status with -- CMD\n"
+		"(128+N when killed by signal N); 1 when capture cannot start.\n",
+		VG_RING_DEFAULT);
+}
+
+static int parse_syscalls(const char *list, bool *shown)
+{
+	char *copy = strdup(list), *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int t = vg_type_by_name(tok);
+
+		if (t < 0) {
+			fprintf(stderr, "vigil trace: --syscalls: unknown event type '%s' "
+					"(vigil trace --list-syscalls lists them)\n", tok);
+			err = -EINVAL;
+			break;
+		}
+		shown[t] = true;
+	}
+	free(copy);
+	return err;
+}
+
+static void on_event(void *ctx, struct vg_event *ev)
+{
+	struct trace *tr = ctx;
+	struct vg_proc *proc;
+
+	proctable__update(tr->procs, ev);
+	if (!tr->shown[ev->type])
+		return;
+	proc = proctable__find(tr->procs, ev->pid);
+	strbuf_reset(&tr->line);
+	if (tr->json)
+		vg_format_json(&tr->line, ev, proc);
+	else
+		vg_format_text(&tr->line, ev, proc);
+	strbuf_add(&tr->line, "\n", 1);
+	fwrite(tr->line.p, 1, tr->line.len, tr->out);
+	tr->printed++;
+}
+
+/* Every process whose parent chain leads to root (root included). */
+static int track_tree(struct capture *cap, struct vg_proctable *procs, pid_t root)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int err, n = 0;
+
+	err = capture__track(cap, root);
+	if (err)
+		return err;
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		pid_t pid = atoi(de->d_name);
+		struct vg_proc *p;
+
+		if (pid <= 0 || pid == root)
+			continue;
+		/* walk up the parents; /proc is read for any not yet known */
+		for (p = proctable__get(procs, pid); p && p->ppid > 1; p = proctable__parent(procs, p)) {
+			if ((pid_t)p->ppid == root) {
+				if (capture__track(cap, pid) == 0)
+					n++;
+				break;
+			}
+		}
+	}
+	closedir(d);
+	log_info("trace: following %d existing descendants of %d", n, root);
+	return 0;
+}
+
+static void print_stats(struct capture *cap, struct trace *tr)
+{
+	struct capture_stats st;
+
+	if (capture__stats(cap, &st))
+		return;
+	fprintf(stderr,
+		"vigil: %llu events (%llu printed, %llu bytes), drops: syscall=%llu proc=%llu "
+		"tree=%llu, malformed=%llu\n",
+		(unsigned long long)st.events, (unsigned long long)tr->printed,
+		(unsigned long long)st.bytes, (unsigned long long)st.drops[VG_DROP_SYSCALL],
+		(unsigned long long)st.drops[VG_DROP_PROC], (unsigned long long)st.drops[VG_DROP_TREE],
+		(unsigned long long)st.decode_errors);
+}
+
+/* Fork the command, held on a pipe until capture follows it. */
+static pid_t spawn_held(char **argv, int *release_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char go;
+
+		close(fds[1]);
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127); /* vigil could not start capture */
+		close(fds[0]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "vigil trace: %s: %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(fds[0]);
+	*release_fd = fds[1];
+	return pid;
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "syscalls", required_argument, NULL, 's' },
+		{ "list-syscalls", no_argument, NULL, 'L' },
+		{ "ring-size", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct capture_opts copts = { .scope = VG_SCOPE_HOST };
+	bool interest[VG_SC_COUNT], any_shown = false;
+	struct trace tr = { .out = stdout };
+	pid_t pids[MAX_PIDS], child = 0;
+	int npids = 0, release_fd = -1, status = 0, rc = 0, opt;
+	struct capture *cap;
+	char err[256];
+
+	while ((opt = getopt_long(argc, argv, "+p:js:vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p': {
+			char *end;
+			long pid = strtol(optarg, &end, 10);
+
+			if (*end || pid <= 0 || pid > 0x3fffffff || npids == MAX_PIDS) {
+				fprintf(stderr, "vigil trace: -p %s: not a process id\n", optarg);
+				return 2;
+			}
+			if (kill(pid, 0) && errno == ESRCH) {
+				fprintf(stderr, "vigil trace: -p %ld: no such process\n", pid);
+				return 2;
+			}
+			pids[npids++] = pid;
+			copts.scope = VG_SCOPE_TREE;
+			break;
+		}
+		case 'c':
+			copts.scope = VG_SCOPE_CGROUP;
+			copts.cgroup_path = optarg;
+			break;
+		case 'j':
+			tr.json = true;
+			break;
+		case 's':
+			if (parse_syscalls(optarg, tr.shown))
+				return 2;
+			any_shown = true;
+			break;
+		case 'L':
+			for (int t = 0; t < VG_TYPE_COUNT; t++)
+				printf("%s\n", vg_type_name(t));
+			return 0;
+		case 'r': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 0);
+
+			if (*end || n < VG_RING_MIN || n > VG_RING_MAX || (n & (n - 1))) {
+				fprintf(stderr, "vigil trace: --ring-size %s: must be a power of two "
+						"from %u to %u\n", optarg, VG_RING_MIN, VG_RING_MAX);
+				return 2;
+			}
+			copts.ring_bytes = n;
+			break;
+		}
+		case 'v':
+			vg_log_level++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		if (npids || copts.cgroup_path) {
+			fprintf(stderr, "vigil trace: a command cannot be combined with -p or --cgroup\n");
+			return 2;
+		}
+		copts.scope = VG_SCOPE_TREE;
+	} else if (npids && copts.cgroup_path) {
+		fprintf(stderr, "vigil trace: -p and --cgroup exclude each other\n");
+		return 2;
+	}
+
+	/* capture what is printed, plus what keeps the tables right */
+	for (int t = 0; t < VG_SC_COUNT; t++)
+		interest[t] = !any_shown || tr.shown[t] || vg_syscalls[t].state;
+	if (!any_shown)
+		for (int t = 0; t < VG_TYPE_COUNT; t++)
+			tr.shown[t] = true;
+	copts.interest = interest;
+	copts.cb = on_event;
+	copts.ctx = &tr;
+
+	tr.procs = proctable__new("/proc");
+	if (!tr.procs) {
+		fprintf(stderr, "vigil trace: out of memory\n");
+		return 1;
+	}
+	if (optind < argc) {
+		child = spawn_held(argv + optind, &release_fd);
+		if (child < 0) {
+			fprintf(stderr, "vigil trace: fork: %s\n", strerror(-child));
+			proctable__free(tr.procs);
+			return 1;
+		}
+	}
+
+	cap = capture_bpf__open(&copts, err, sizeof(err));
+	if (!cap) {
+		fprintf(stderr, "vigil trace: cannot start eBPF capture: %s\n", err);
+		if (child > 0) {
+			close(release_fd); /* the held child exits 127 */
+			waitpid(child, NULL, 0);
+		}
+		proctable__free(tr.procs);
+		return 1;
+	}
+	if (copts.scope == VG_SCOPE_HOST)
+		proctable__seed(tr.procs, 0);
+	for (int i = 0; i < npids; i++) {
+		proctable__seed(tr.procs, pids[i]);
+		if (track_tree(cap, tr.procs, pids[i]))
+			log_warn("trace: cannot follow %d", pids[i]);
+	}
+	if (child > 0) {
+		if (capture__track(cap, child)) {
+			fprintf(stderr, "vigil trace: cannot follow the command\n");
+			rc = 1;
+			goto out;
+		}
+		proctable__seed(tr.procs, child);
+		if (write(release_fd, "g", 1) != 1) {
+			rc = 1;
+			goto out;
+		}
+		close(release_fd);
+		release_fd = -1;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	while (!stop) {
+		int n = capture__poll(cap, 100);
+
+		if (n < 0) {
+			fprintf(stderr, "vigil trace: capture: %s\n", strerror(-n));
+			rc = 1;
+			break;
+		}
+		if (n)
+			fflush(tr.out);
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			/* its records were written before its parent could see it exit */
+			capture__poll(cap, 0);
+			rc = exit_code_of(status);
+			child = 0;
+			break;
+		}
+	}
+out:
+	print_stats(cap, &tr);
+	capture__close(cap); /* delivers what it still held */
+	fflush(tr.out);
+	if (release_fd >= 0)
+		close(release_fd);
+	if (child > 0) {
+		waitpid(child, &status, 0);
+		if (!stop)
+			rc = exit_code_of(status);
+	}
+	strbuf_free(&tr.line);
+	proctable__free(tr.procs);
+	return rc;
+}

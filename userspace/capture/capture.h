@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The capture backend interface. A backend delivers struct vg_event to a
+ * callback from capture__poll(); the eBPF backend (capture_bpf.c) reads a
+ * ring buffer, the ptrace backend stops the workload's threads. Callers do
+ * not know which one they hold.
+ */
+#ifndef VIGIL_CAPTURE_H
+#define VIGIL_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../events/event.h"
+
+enum vg_backend_id { VG_BACKEND_BPF = 1, VG_BACKEND_PTRACE = 2 };
+
+#define VG_RING_DEFAULT (8u << 20)   /* ring buffer bytes by default */
+#define VG_RING_MIN (256u << 10)     /* smaller drops records under any load */
+#define VG_RING_MAX (1024u << 20)
+#define VG_TRACKED_MAX 65536	     /* processes followed in tree scope */
+
+typedef void (*capture_cb)(void *ctx, struct vg_event *ev);
+
+struct capture_opts {
+	int scope;		 /* enum vg_scope */
+	const char *cgroup_path; /* VG_SCOPE_CGROUP: a cgroup v2 directory */
+	uint32_t ring_bytes;	 /* power of two, VG_RING_MIN..VG_RING_MAX */
+	const bool *interest;	 /* VG_SC_COUNT entries; NULL: every syscall */
+	capture_cb cb;
+	void *ctx;
+};
+
+struct capture_stats {
+	uint64_t events;		 /* delivered to the callback */
+	uint64_t bytes;			 /* raw record bytes read */
+	uint64_t drops[VG_DROP_NR];	 /* by category, summed over CPUs */
+	uint64_t decode_errors;		 /* malformed records discarded */
+};
+
+struct capture;
+
+/* Open, load and attach the eBPF backend. On failure returns NULL with errno
+ * set and a one-line reason in err (missing privilege, no BTF ...).
+ */
+struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, size_t errlen);
+/* Follow @pid (a process) and its future children, in VG_SCOPE_TREE. */
+int capture__track(struct capture *c, pid_t pid) __attribute__((warn_unused_result));
+/* Deliver what has been captured, waiting at most timeout_ms for the first
+ * record. Returns the number of events delivered or a negative errno.
+ */
+int capture__poll(struct capture *c, int timeout_ms);
+int capture__stats(struct capture *c, struct capture_stats *st);
+/* Change which syscalls are captured while attached. */
+int capture__set_interest(struct capture *c, const bool *interest);
+void capture__close(struct capture *c);
+
+/* Backend operations, one table per backend (the redis ae.c pattern). */
+struct capture_ops {
+	int (*track)(struct capture *c, pid_t pid);
+	int (*poll)(struct capture *c, int timeout_ms);
+	int (*stats)(struct capture *c, struct capture_stats *st);
+	int (*set_interest)(struct capture *c, const bool *interest);
+	void (*close)(struct capture *c);
+};
+
+struct capture {
+	const struct capture_ops *ops;
+	int backend; /* enum vg_backend_id */
+};
+
+#endif /* VIGIL_CAPTURE_H */
