@@ -25,7 +25,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf -I$
 
 # Debian bookworm packages: build, static link, tests, benchmarks.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libclang-rt-14-dev busybox-static python3 strace
+	libclang-rt-14-dev busybox-static python3 bc file
 
 BPF_SRCS := bpf/syscalls.bpf.c bpf/sched.bpf.c
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -57,6 +57,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all deps test bench vmlinux clean check-format
 
 all: $(OUTPUT)/vigil
@@ -110,12 +111,12 @@ $(OUTPUT)/vigil: $(LIB_OBJS) $(AGENT_OBJS)
 $(OUTPUT)/tests/%: tests/unit/%.c $(TEST_LIB) $(SAN_LIB_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -O1 -Itests/lib -o $@ $< $(TEST_LIB) $(SAN_LIB_OBJS) $(DYN_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -O1 -Itests/lib -o $@ $(filter %.c,$^) $(SAN_LIB_OBJS) $(DYN_LIBS)
 
-$(OUTPUT)/tests/%: tests/capture/%.c tests/capture/capture_util.h $(TEST_LIB) $(SAN_LIB_OBJS)
+$(OUTPUT)/tests/%: tests/capture/%.c tests/capture/capture_util.c tests/capture/capture_util.h $(TEST_LIB) $(SAN_LIB_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -O1 -Itests/lib -o $@ $< $(TEST_LIB) $(SAN_LIB_OBJS) $(DYN_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -O1 -Itests/lib -o $@ $(filter %.c,$^) $(SAN_LIB_OBJS) $(DYN_LIBS)
 
 # libFuzzer targets: clang, over the same sources.
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL) | $(DEPS_STAMP)

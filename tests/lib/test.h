@@ -24,12 +24,12 @@ void test__skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void test__fail(void);
 bool test__failed(void);
 
-#define TEST(name)                                                              \
-	static void name(void);                                                 \
-	static const struct test_case __test_##name                             \
-		__attribute__((used, section("vigil_tests"), aligned(8))) = {     \
-			#name, name };                                          \
-	static void name(void)
+#define TEST(name)                                                          \
+	static void test_##name(void);                                      \
+	static const struct test_case __test_##name                         \
+		__attribute__((used, section("vigil_tests"), aligned(8))) = { \
+			#name, test_##name };                               \
+	static void test_##name(void)
 
 #define ASSERT_TRUE(cond, what)                                                        \
 	({                                                                             \

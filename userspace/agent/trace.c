@@ -19,6 +19,7 @@
 #include "agent.h"
 #include "../capture/capture.h"
 #include "../events/format.h"
+#include "../lib/exec.h"
 #include "../lib/log.h"
 #include "../lib/strbuf.h"
 #include "../state/proctable.h"
@@ -156,9 +157,16 @@ static void print_stats(struct capture *cap, struct trace *tr)
 /* Fork the command, held on a pipe until capture follows it. */
 static pid_t spawn_held(char **argv, int *release_fd)
 {
-	int fds[2];
+	char path[4096];
+	int fds[2], err;
 	pid_t pid;
 
+	err = vg_find_program(argv[0], path, sizeof(path));
+	if (err) {
+		fprintf(stderr, "vigil trace: %s: %s\n", argv[0],
+			err == -ENOENT ? "command not found" : strerror(-err));
+		return err;
+	}
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
 	pid = fork();
@@ -171,7 +179,7 @@ static pid_t spawn_held(char **argv, int *release_fd)
 		if (read(fds[0], &go, 1) != 1)
 			_exit(127); /* vigil could not start capture */
 		close(fds[0]);
-		execvp(argv[0], argv);
+		execv(path, argv);
 		fprintf(stderr, "vigil trace: %s: %s\n", argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
@@ -296,9 +304,8 @@ int cmd_trace(int argc, char **argv)
 	if (optind < argc) {
 		child = spawn_held(argv + optind, &release_fd);
 		if (child < 0) {
-			fprintf(stderr, "vigil trace: fork: %s\n", strerror(-child));
 			proctable__free(tr.procs);
-			return 1;
+			return child == -ENOENT ? 127 : 126;
 		}
 	}
 

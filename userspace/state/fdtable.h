@@ -68,6 +68,11 @@ int fdtable__dup(struct vg_fdtable *t, int oldfd, int newfd);
 struct vg_fdtable *fdtable__clone(const struct vg_fdtable *t);
 /* Entries in use. */
 size_t fdtable__count(const struct vg_fdtable *t);
+/* Forget every entry whose open_flags carry O_CLOEXEC (what exec closes;
+ * sockets, memfds and dups keep their close-on-exec bit there too).
+ * Returns how many went.
+ */
+size_t fdtable__close_cloexec(struct vg_fdtable *t);
 /* Fill fd's entry from procfs/PID/fd/FD (readlink, plus /proc/net for sockets
  * when it can); returns the entry or NULL.
  */
