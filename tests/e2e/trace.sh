@@ -43,6 +43,9 @@ if [ $rc -eq 2 ] && echo "$out" | grep -q "power of two"; then pass trace_bad_ri
 else fail trace_bad_ring_size "rc=$rc" "$out"; fi
 out=$("$VIGIL" trace -p 999999999 2>&1); rc=$?
 if [ $rc -eq 2 ]; then pass trace_bad_pid; else fail trace_bad_pid "rc=$rc" "$out"; fi
+out=$("$VIGIL" trace --cgroup /tmp -- true 2>&1); rc=$?
+if [ $rc -eq 2 ] && echo "$out" | grep -q "cannot be combined"; then pass trace_bad_combination
+else fail trace_bad_combination "rc=$rc" "$out"; fi
 if file "$VIGIL" | grep -q 'statically linked'; then pass vigil_is_static
 else fail vigil_is_static "$(file "$VIGIL")"; fi
 
@@ -56,7 +59,8 @@ if ! err=$("$VIGIL" trace -- true 2>&1 >/dev/null); then
 fi
 
 # The issue's example: the tree of sh, nothing else.
-"$VIGIL" trace --json -- sh -c 'cat /etc/hostname; ls /nonexistent' > "$T/cmd.json" 2> "$T/cmd.err"
+"$VIGIL" trace --json -o "$T/cmd.json" -- sh -c 'cat /etc/hostname; ls /nonexistent' \
+	> "$T/cmd.out" 2> "$T/cmd.err"
 check trace_command "
 execs = [e for e in ev if e['type'] == 'execve' and e['res'] == 0]
 names = [e['comm'] for e in execs]
@@ -67,9 +71,9 @@ assert sh['args']['argv'] == ['sh', '-c', 'cat /etc/hostname; ls /nonexistent'],
 cat = one(lambda e: e['type'] == 'execve' and e['comm'] == 'cat', 'cat')
 assert cat['args']['argv'] == ['cat', '/etc/hostname'], cat['args']
 assert cat['exe'].endswith('/cat') and cat['cwd'] == '$PWD', cat
-op = one(lambda e: e['type'] in ('openat', 'open') and e['args'].get('name') == '/etc/hostname', 'open hostname')
+op = one(lambda e: e['type'] in ('openat', 'open') and e.get('args', {}).get('name') == '/etc/hostname', 'open hostname')
 assert op['res'] >= 0 and op['pid'] == cat['pid'], op
-ne = one(lambda e: '/nonexistent' in (e['args'].get('path'), e['args'].get('name')), 'stat nonexistent')
+ne = one(lambda e: '/nonexistent' in (e.get('args', {}).get('path'), e.get('args', {}).get('name')), 'stat nonexistent')
 assert ne['res'] == -2 and ne['error'] == 'ENOENT', ne
 tree = {sh['pid']} | {e['pid'] for e in ev if e['type'] == 'fork_child' and e['parent_pid'] == sh['pid']}
 stray = [e for e in ev if e['pid'] not in tree]
@@ -114,9 +118,10 @@ else
 	fail trace_host_ctrl_c "rc=$rc" "$(cat "$T/host.err")"
 fi
 
-# --cgroup: only the processes of one cgroup v2 directory.
-if [ -f /sys/fs/cgroup/cgroup.controllers ] && mkdir /sys/fs/cgroup/vigil-e2e-$$ 2>/dev/null; then
-	CG=/sys/fs/cgroup/vigil-e2e-$$
+# --cgroup: only the processes of one cgroup v2 directory (unified or hybrid layout).
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -n "$CG2" ] && mkdir "$CG2/vigil-e2e-$$" 2>/dev/null; then
+	CG=$CG2/vigil-e2e-$$
 	sh -c "echo \$\$ > $CG/cgroup.procs; while :; do cat /etc/hostname > /dev/null; sleep 0.05; done" &
 	inside=$!
 	( while :; do head -c1 /etc/passwd > /dev/null; sleep 0.05; done ) &
@@ -131,7 +136,7 @@ one(lambda e: e['type'] == 'execve' and e['comm'] == 'cat', 'cat in the cgroup')
 assert not [e for e in ev if e['comm'] == 'head'], 'traced a process outside the cgroup'
 " "$T/cg.json"
 else
-	skip trace_cgroup "no writable cgroup v2 hierarchy at /sys/fs/cgroup"
+	skip trace_cgroup "no writable cgroup v2 hierarchy mounted"
 fi
 
 # A bare root: only vigil and busybox, with /proc and /sys.
@@ -142,8 +147,9 @@ if [ -x "$BB" ] && file "$BB" | grep -q 'statically linked'; then
 	cp "$BB" "$T/root/bin/busybox"
 	echo vigil-chroot > "$T/root/etc/hostname"
 	mount -t proc proc "$T/root/proc" && mount -t sysfs sys "$T/root/sys"
-	chroot "$T/root" /vigil trace --json -- /bin/busybox cat /etc/hostname \
-		> "$T/chroot.json" 2> "$T/chroot.err"
+	chroot "$T/root" /vigil trace --json -o /tmp/chroot.json -- /bin/busybox cat /etc/hostname \
+		> "$T/chroot.out" 2> "$T/chroot.err"
+	mv "$T/root/tmp/chroot.json" "$T/chroot.json"
 	check trace_chroot "
 x = one(lambda e: e['type'] == 'execve' and e['res'] == 0, 'busybox execve')
 assert x['exe'] == '/bin/busybox' and x['cwd'] == '/', x

@@ -54,6 +54,7 @@ static void usage(FILE *f)
 		"  -p, --pid PID        trace this process and its descendants (repeatable)\n"
 		"      --cgroup PATH    trace the processes of this cgroup v2 directory\n"
 		"  -j, --json           one JSON object per line instead of text\n"
+		"  -o, --output FILE    write events to FILE instead of stdout\n"
 		"  -s, --syscalls LIST  comma-separated event types to print (default: all);\n"
 		"                       process events are named procexit and fork_child\n"
 		"      --list-syscalls  list the event types and exit\n"
@@ -203,6 +204,7 @@ int cmd_trace(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "syscalls", required_argument, NULL, 's' },
 		{ "list-syscalls", no_argument, NULL, 'L' },
 		{ "ring-size", required_argument, NULL, 'r' },
@@ -218,7 +220,7 @@ int cmd_trace(int argc, char **argv)
 	struct capture *cap;
 	char err[256];
 
-	while ((opt = getopt_long(argc, argv, "+p:js:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:jo:s:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': {
 			char *end;
@@ -242,6 +244,15 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'j':
 			tr.json = true;
+			break;
+		case 'o':
+			if (tr.out != stdout)
+				fclose(tr.out);
+			tr.out = fopen(optarg, "we");
+			if (!tr.out) {
+				fprintf(stderr, "vigil trace: -o %s: %s\n", optarg, strerror(errno));
+				return 2;
+			}
 			break;
 		case 's':
 			if (parse_syscalls(optarg, tr.shown))
@@ -375,5 +386,7 @@ out:
 	}
 	strbuf_free(&tr.line);
 	proctable__free(tr.procs);
+	if (tr.out != stdout)
+		fclose(tr.out);
 	return rc;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -286,13 +288,18 @@ static void explain(int err, char *msg, size_t len)
 			 "verifier log)", strerror(-err));
 }
 
+/* The id of a cgroup v2 directory (its inode number), or 0 with errno set. */
 static uint64_t cgroup_id_of(const char *path)
 {
+	struct statfs fs;
 	struct stat st;
 
-	/* on cgroup v2 the directory's inode number is the cgroup id */
-	if (stat(path, &st))
+	if (statfs(path, &fs) || stat(path, &st))
 		return 0;
+	if (fs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return 0;
+	}
 	return st.st_ino;
 }
 
@@ -333,7 +340,8 @@ struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, si
 		c->skel->rodata->target_cgid = cgroup_id_of(opts->cgroup_path);
 		if (!c->skel->rodata->target_cgid) {
 			ret = -errno;
-			snprintf(err, errlen, "cgroup %s: %s", opts->cgroup_path, strerror(errno));
+			snprintf(err, errlen, "cgroup %s: %s", opts->cgroup_path,
+				 errno == ENOTDIR ? "not a cgroup v2 directory" : strerror(errno));
 			goto fail;
 		}
 	}
