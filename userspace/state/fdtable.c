@@ -337,7 +337,9 @@ static bool sock_find_inet(const char *procfs, int pid, const char *file, unsign
 		unsigned long ino;
 
 		/* sl local:port rem:port st tx:rx tr:when retrnsmt uid timeout inode */
-		if (sscanf(line, " %*u: %32[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x %*x:%*x %*x:%*x %*x %*u %*u %lu",
+		if (sscanf(line,
+			   " %*u: %32[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x"
+			   " %*x:%*x %*x:%*x %*x %*u %*u %lu",
 			   lhex, &lport, rhex, &rport, &st, &ino) != 6 ||
 		    ino != inode)
 			continue;
@@ -375,7 +377,8 @@ static bool sock_find_unix(const char *procfs, int pid, unsigned long inode, str
 		char *p;
 
 		/* Num: RefCount Protocol Flags Type St Inode [Path] */
-		if (sscanf(line, "%*x: %*x %*x %x %x %x %lu%n", &flags, &type, &st, &ino, &end) != 4 ||
+		if (sscanf(line, "%*x: %*x %*x %x %x %x %lu%n", &flags, &type, &st, &ino,
+			   &end) != 4 ||
 		    ino != inode)
 			continue;
 		p = line + end;
@@ -408,7 +411,8 @@ static bool sock_find_netlink(const char *procfs, int pid, unsigned long inode,
 		unsigned long ino;
 
 		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-		if (sscanf(line, "%*x %*d %*u %*x %*d %*d %*d %*d %*u %lu", &ino) != 1 || ino != inode)
+		if (sscanf(line, "%*x %*d %*u %*x %*d %*d %*d %*d %*u %lu", &ino) != 1 ||
+		    ino != inode)
 			continue;
 		si->type = VG_FD_NETLINK;
 		si->family = AF_NETLINK;
