@@ -87,8 +87,8 @@ static __noinline __u16 copy_blob(struct vg_scratch *s, __u32 off, const struct 
 
 			if (bpf_probe_read_user(&arg, sizeof(arg), (const char *const *)ptr + i))
 				return pos | VG_BLOB_FAULT;
-			if (!arg)
-				return pos;
+			if (!arg) /* the last NUL is not part of the blob */
+				return pos ? pos - 1 : 0;
 			if (pos >= max)
 				return pos | VG_BLOB_TRUNC;
 			n = bpf_probe_read_user_str(dst + (pos & (VG_STR_MAX - 1)),
