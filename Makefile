@@ -58,7 +58,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test bench vmlinux clean check-format
+.PHONY: all deps test bench vmlinux clean
 
 all: $(OUTPUT)/vigil
 
@@ -134,9 +134,6 @@ bench: $(OUTPUT)/vigil
 vmlinux: | $(DEPS_STAMP)
 	$(Q)mkdir -p $(VMLINUX_DIR)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_DIR)/vmlinux.h
-
-check-format:
-	$(Q)clang-format --dry-run --Werror $(LIB_SRCS) $(AGENT_SRCS)
 
 clean:
 	rm -rf $(OUTPUT)/obj $(OUTPUT)/san $(OUTPUT)/bpf $(OUTPUT)/include $(OUTPUT)/tests \
