@@ -37,11 +37,15 @@ static __noinline __u16 copy_blob(struct vg_scratch *s, __u32 off, const struct 
 
 	switch (b->kind) {
 	case VG_B_STR:
-		n = bpf_probe_read_user_str(dst, max, ptr);
+		/* one byte more than kept, so that a string of exactly max - 1
+		 * bytes (a PATH_MAX path) is not taken for a cut one
+		 */
+		n = bpf_probe_read_user_str(dst, max + 1, ptr);
 		if (n <= 0)
 			return VG_BLOB_FAULT;
-		/* n counts the NUL; a string that filled the buffer was cut */
-		return (n - 1) | (n == max ? VG_BLOB_TRUNC : 0);
+		if (n > max) /* n counts the NUL: the string went on */
+			return max | VG_BLOB_TRUNC;
+		return n - 1;
 	case VG_B_SOCKADDR:
 	case VG_B_MEM_LEN: {
 		__u64 len = args[b->aux & 7];
