@@ -19,7 +19,9 @@
  * which syscall is set from userspace in the spec table (struct vg_sc_spec),
  * so the same syscall description drives both capture backends.
  * Process lifecycle comes from the sched tracepoints: VG_K_EXEC (a
- * successful execve/execveat), VG_K_FORK (a new task), VG_K_EXIT.
+ * successful execve/execveat: the record of the syscall itself, since its
+ * return carries nothing the exec record does not), VG_K_FORK (a new task),
+ * VG_K_EXIT.
  */
 #ifndef VIGIL_EVENTS_H
 #define VIGIL_EVENTS_H
@@ -110,6 +112,7 @@ struct vg_exec_body {
 
 #define VG_EXEC_F_EXE_MEMFD 0x1 /* the executable has no path: memfd or unlinked pseudo file */
 #define VG_EXEC_F_EXE_TRUNC 0x2 /* exe or cwd deeper than VG_PATH_DEPTH */
+#define VG_EXEC_F_EXECVEAT 0x4	/* started by execveat, not execve */
 
 enum { VG_EXEC_BLOB_FILENAME, VG_EXEC_BLOB_ARGV, VG_EXEC_BLOB_EXE, VG_EXEC_BLOB_CWD };
 

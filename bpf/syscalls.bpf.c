@@ -2,9 +2,10 @@
 /*
  * raw_syscalls:sys_exit: one record per syscall of interest, emitted when it
  * returns. The argument registers are still in pt_regs at exit, so there is
- * no enter program and no map of pending arguments on the hot path: an
- * uninteresting syscall costs one array read, an out-of-scope one a scope
- * check more. What user memory to copy comes from sc_spec (events.h).
+ * no map of pending arguments on the hot path: an uninteresting syscall
+ * costs one array read, an out-of-scope one a scope check more. What user
+ * memory to copy comes from sc_spec (events.h). The enter program only
+ * notes execveat, which a successful exec would hide.
  */
 #include "vigil.bpf.h"
 
@@ -109,6 +110,20 @@ static __noinline __u16 copy_blob(struct vg_scratch *s, __u32 off, const struct 
 	return 0;
 }
 
+/* Only notes execveat (see in_execveat): one compare for every other syscall. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 tid;
+	__u8 one = 1;
+
+	if (id != nr_execveat)
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&in_execveat, &tid, &one, BPF_ANY);
+	return 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -120,6 +135,11 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	__u64 tgid;
 
 	nr = (__u32)regs->orig_ax;
+	if (nr == nr_execveat) { /* it failed: success would read as execve */
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+		bpf_map_delete_elem(&in_execveat, &tid);
+	}
 	if (nr >= VG_NR_MAX)
 		return 0;
 	spec = &sc_spec[nr];

@@ -179,8 +179,7 @@ static pid_t spawn_held(char **argv, int *release_fd)
 		close(fds[1]);
 		if (read(fds[0], &go, 1) != 1)
 			_exit(127); /* vigil could not start capture */
-		close(fds[0]);
-		execv(path, argv);
+		execv(path, argv); /* the pipe is O_CLOEXEC: no close to trace */
 		fprintf(stderr, "vigil trace: %s: %s\n", argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}

@@ -27,14 +27,6 @@
 
 #define POLL_MIN_MS 1	/* wait while records flow */
 #define POLL_MAX_MS 64	/* wait while idle: bounds the latency of a lone event */
-#define EXEC_PENDING 32 /* exec records waiting for their syscall's return */
-
-struct pending_exec {
-	uint32_t tgid;
-	uint32_t size;
-	uint64_t seq;
-	char *rec; /* a copy of the VG_K_EXEC record */
-};
 
 struct capture_bpf {
 	struct capture base;
@@ -47,7 +39,6 @@ struct capture_bpf {
 	int ncpus;
 	uint64_t seq;
 	struct vg_event ev;
-	struct pending_exec pending[EXEC_PENDING];
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -88,63 +79,9 @@ static void deliver(struct capture_bpf *c, struct vg_event *ev)
 	c->opts.cb(c->opts.ctx, ev);
 }
 
-static void pending_free(struct pending_exec *p)
-{
-	free(p->rec);
-	memset(p, 0, sizeof(*p));
-}
-
-/* Hand on a held exec record as the syscall @type returned (-1: unknown). */
-static void pending_flush(struct capture_bpf *c, struct pending_exec *p, int type)
-{
-	const char *why;
-
-	if (vg_decode(p->rec, p->size, c->wall_offset, &c->ev, &why) == 0) {
-		if (type >= 0)
-			c->ev.type = type;
-		deliver(c, &c->ev);
-	} else {
-		c->st.decode_errors++;
-	}
-	pending_free(p);
-}
-
-static void pending_add(struct capture_bpf *c, const void *data, size_t size, uint32_t tgid)
-{
-	struct pending_exec *slot = NULL, *oldest = &c->pending[0];
-
-	for (int i = 0; i < EXEC_PENDING; i++) {
-		struct pending_exec *p = &c->pending[i];
-
-		if (p->rec && p->tgid == tgid) { /* its return record was lost */
-			pending_flush(c, p, -1);
-			slot = p;
-			break;
-		}
-		if (!p->rec && !slot)
-			slot = p;
-		if (p->rec && p->seq < oldest->seq)
-			oldest = p;
-	}
-	if (!slot) {
-		pending_flush(c, oldest, -1);
-		slot = oldest;
-	}
-	slot->rec = malloc(size);
-	if (!slot->rec) {
-		c->st.decode_errors++;
-		return;
-	}
-	memcpy(slot->rec, data, size);
-	slot->size = size;
-	slot->tgid = tgid;
-	slot->seq = ++c->seq;
-}
-
 static int handle_record(void *ctx, void *data, size_t size)
 {
 	struct capture_bpf *c = ctx;
-	const struct vg_rec *r = data;
 	const char *why = NULL;
 
 	c->st.bytes += size;
@@ -152,19 +89,6 @@ static int handle_record(void *ctx, void *data, size_t size)
 		c->st.decode_errors++;
 		log_debug("capture: record dropped: %s", why);
 		return 0;
-	}
-	if (r->kind == VG_K_EXEC) {
-		pending_add(c, data, size, r->tgid);
-		return 0;
-	}
-	if ((c->ev.type == VG_SC_execve || c->ev.type == VG_SC_execveat) && c->ev.res == 0) {
-		/* the new image was described by the exec record, held until now */
-		for (int i = 0; i < EXEC_PENDING; i++) {
-			if (c->pending[i].rec && c->pending[i].tgid == r->tgid) {
-				pending_flush(c, &c->pending[i], c->ev.type);
-				return 0;
-			}
-		}
 	}
 	deliver(c, &c->ev);
 	return 0;
@@ -254,9 +178,6 @@ static void bpf_close(struct capture *base)
 
 	if (c->rb)
 		ring_buffer__consume(c->rb);
-	for (int i = 0; i < EXEC_PENDING; i++)
-		if (c->pending[i].rec)
-			pending_flush(c, &c->pending[i], -1);
 	ring_buffer__free(c->rb);
 	vigil_bpf__destroy(c->skel);
 	free(c);
@@ -336,6 +257,7 @@ struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, si
 	c->skel->rodata->scope = opts->scope;
 	c->skel->rodata->self_tgid = getpid();
 	c->skel->rodata->wakeup_bytes = ring / 4;
+	c->skel->rodata->nr_execveat = vg_syscalls[VG_SC_execveat].nr;
 	if (opts->scope == VG_SCOPE_CGROUP) {
 		c->skel->rodata->target_cgid = cgroup_id_of(opts->cgroup_path);
 		if (!c->skel->rodata->target_cgid) {

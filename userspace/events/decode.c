@@ -88,7 +88,7 @@ static int decode_exec(const struct vg_rec *r, size_t size, int64_t wall_offset,
 	const struct vg_exec_body *x = &r->exec;
 	struct vg_exec_info *e = &ev->exec;
 
-	ev->type = VG_SC_execve;
+	ev->type = x->flags & VG_EXEC_F_EXECVEAT ? VG_SC_execveat : VG_SC_execve;
 	ev->has_exec = true;
 	e->ppid = x->ppid;
 	e->loginuid = x->loginuid;

@@ -288,11 +288,18 @@ void vg_format_text(struct strbuf *b, const struct vg_event *ev, const struct vg
 	err = ev->res < 0 ? vg_errno_name(-ev->res) : NULL;
 	if (err)
 		strbuf_addf(b, " %s", err);
-	for (int i = 0; i < 2; i++) {
-		if (ev->resolved[i]) {
-			strbuf_puts(b, i ? " path2=" : " path=");
-			strbuf_text_str(b, ev->resolved[i], strlen(ev->resolved[i]));
-		}
+	/* the resolved form only where it says more than the argument did */
+	for (int i = 0, nth = 0; i < 6 && nth < 2; i++) {
+		const struct vg_str *s = vg_event_arg_blob(ev, i);
+		const char *abs;
+
+		if (vg_syscalls[ev->type].args[i].kind != VG_A_PATH)
+			continue;
+		abs = ev->resolved[nth++];
+		if (!abs || (s && s->len == strlen(abs) && !memcmp(s->ptr, abs, s->len)))
+			continue;
+		strbuf_puts(b, nth == 2 ? " path2=" : " path=");
+		strbuf_text_str(b, abs, strlen(abs));
 	}
 }
 
