@@ -112,7 +112,6 @@ struct vg_exec_body {
 
 #define VG_EXEC_F_EXE_MEMFD 0x1 /* the executable has no path: memfd or unlinked pseudo file */
 #define VG_EXEC_F_EXE_TRUNC 0x2 /* exe or cwd deeper than VG_PATH_DEPTH */
-#define VG_EXEC_F_EXECVEAT 0x4	/* started by execveat, not execve */
 
 enum { VG_EXEC_BLOB_FILENAME, VG_EXEC_BLOB_ARGV, VG_EXEC_BLOB_EXE, VG_EXEC_BLOB_CWD };
 

@@ -110,7 +110,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	struct vg_rec *r;
 	struct fs_struct *fs;
 	struct file *exe;
-	__u32 off, len, res, old_tid;
+	__u32 off, len, res;
 	__u16 trunc;
 	long n;
 
@@ -125,11 +125,6 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 
 	cred = BPF_CORE_READ(task, cred);
 	r->exec.old_tid = old_pid;
-	old_tid = old_pid;
-	if (bpf_map_lookup_elem(&in_execveat, &old_tid)) {
-		r->exec.flags |= VG_EXEC_F_EXECVEAT;
-		bpf_map_delete_elem(&in_execveat, &old_tid);
-	}
 	r->exec.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	r->exec.loginuid = bpf_core_field_exists(task->loginuid) ? BPF_CORE_READ(task, loginuid.val)
 								 : (__u32)-1;

@@ -53,16 +53,6 @@ struct {
 	__type(value, __u8);
 } tracked SEC(".maps") __weak;
 
-/* Threads inside execveat. A successful exec rewrites orig_ax to execve on
- * x86-64 (set_personality_64bit), so the syscall is noted on entry.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, __u8);
-} in_execveat SEC(".maps") __weak;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, VG_DROP_NR);
@@ -75,7 +65,6 @@ const volatile __u32 scope __weak = VG_SCOPE_HOST;
 const volatile __u64 target_cgid __weak = 0;
 const volatile __u32 self_tgid __weak = 0;
 const volatile __u32 wakeup_bytes __weak = 1 << 20; /* wake the consumer past this backlog */
-const volatile __u32 nr_execveat __weak = 322;
 
 /* Per-syscall interest and capture spec, written by userspace (mmap'ed .bss),
  * so the interest set can change while attached.

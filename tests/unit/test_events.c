@@ -249,3 +249,25 @@ TEST(json_escaping)
 	ASSERT_STREQ(b.p, "\"a\\u0001\\u00ff\xc3\xa9\\\"\\\\\"", "escaped");
 	strbuf_free(&b);
 }
+
+TEST(decode_exec_kind)
+{
+	struct rec_buf b;
+	struct vg_event ev;
+	const char *why;
+
+	rec_init(&b, VG_K_EXEC, 0, 0);
+	rec_blob(&b, VG_EXEC_BLOB_FILENAME, "/dev/fd/3/true", 14, 0);
+	rec_blob(&b, VG_EXEC_BLOB_ARGV, "true", 4, 0);
+	rec_blob(&b, VG_EXEC_BLOB_EXE, "/usr/bin/true", 13, 0);
+	rec_blob(&b, VG_EXEC_BLOB_CWD, "/", 1, 0);
+	if (!ASSERT_OK(vg_decode(b.bytes, b.size, 0, &ev, &why), "decode"))
+		return;
+	ASSERT_EQ(ev.type, VG_SC_execveat, "a program named by a dirfd: execveat");
+	ASSERT_TRUE(ev.has_exec, "has_exec");
+	ASSERT_MEMEQ(ev.exec.exe.ptr, ev.exec.exe.len, "/usr/bin/true", "exe");
+	ASSERT_MEMEQ(ev.exec.cwd.ptr, ev.exec.cwd.len, "/", "cwd");
+	memcpy(b.bytes + b.r.blob[0].off, "/usr/fd/3/true", 14);
+	ASSERT_OK(vg_decode(b.bytes, b.size, 0, &ev, &why), "decode");
+	ASSERT_EQ(ev.type, VG_SC_execve, "any other program: execve");
+}

@@ -257,7 +257,6 @@ struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, si
 	c->skel->rodata->scope = opts->scope;
 	c->skel->rodata->self_tgid = getpid();
 	c->skel->rodata->wakeup_bytes = ring / 4;
-	c->skel->rodata->nr_execveat = vg_syscalls[VG_SC_execveat].nr;
 	if (opts->scope == VG_SCOPE_CGROUP) {
 		c->skel->rodata->target_cgid = cgroup_id_of(opts->cgroup_path);
 		if (!c->skel->rodata->target_cgid) {

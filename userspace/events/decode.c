@@ -88,7 +88,7 @@ static int decode_exec(const struct vg_rec *r, size_t size, int64_t wall_offset,
 	const struct vg_exec_body *x = &r->exec;
 	struct vg_exec_info *e = &ev->exec;
 
-	ev->type = x->flags & VG_EXEC_F_EXECVEAT ? VG_SC_execveat : VG_SC_execve;
+	ev->type = VG_SC_execve;
 	ev->has_exec = true;
 	e->ppid = x->ppid;
 	e->loginuid = x->loginuid;
@@ -106,6 +106,13 @@ static int decode_exec(const struct vg_rec *r, size_t size, int64_t wall_offset,
 	    blob_get(r, size, VG_EXEC_BLOB_EXE, &e->exe) ||
 	    blob_get(r, size, VG_EXEC_BLOB_CWD, &e->cwd))
 		return -EINVAL;
+	/* A successful exec leaves no trace of which syscall started it (x86-64
+	 * rewrites orig_ax to execve), but execveat on a directory fd or with
+	 * AT_EMPTY_PATH names the program /dev/fd/N[/PATH]. execveat on
+	 * AT_FDCWD or an absolute path, the same as execve, reads as execve.
+	 */
+	if (ev->blob[0].len >= 8 && !memcmp(ev->blob[0].ptr, "/dev/fd/", 8))
+		ev->type = VG_SC_execveat;
 	return 0;
 }
 

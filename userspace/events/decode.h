@@ -12,8 +12,8 @@
  * into ev, adding wall_offset (realtime - monotonic) to its time. Every
  * offset and length is checked against size first: a malformed record
  * returns -EINVAL and sets *why. ev's strings then point into data.
- * A VG_K_EXEC record decodes as a successful execve or execveat with
- * has_exec set.
+ * A VG_K_EXEC record decodes as a successful execve or execveat (told
+ * apart by the program name, see decode_exec) with has_exec set.
  */
 int vg_decode(const void *data, size_t size, int64_t wall_offset, struct vg_event *ev,
 	      const char **why) __attribute__((warn_unused_result));
