@@ -196,10 +196,10 @@ static void explain(int err, char *msg, size_t len)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		snprintf(msg, len, "kernel has no BTF (/sys/kernel/btf/vmlinux): CO-RE eBPF "
-			 "capture needs CONFIG_DEBUG_INFO_BTF; use --capture ptrace");
+			 "capture needs CONFIG_DEBUG_INFO_BTF");
 	else if (err == -EPERM)
 		snprintf(msg, len, "BPF not permitted (%s): needs root, or CAP_BPF with "
-			 "CAP_PERFMON (CAP_SYS_ADMIN before 5.8); use --capture ptrace otherwise",
+			 "CAP_PERFMON (CAP_SYS_ADMIN before 5.8)",
 			 strerror(-err));
 	else if (err == -EACCES)
 		snprintf(msg, len, "the kernel's verifier rejected a program (%s); its log is "
