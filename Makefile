@@ -45,6 +45,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/
 CAPTURE_TESTS := $(patsubst tests/capture/%.c,$(OUTPUT)/tests/%,$(wildcard tests/capture/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_LIB := tests/lib/test_main.c
+CAPTURE_LIB := $(filter-out tests/capture/test_%.c,$(wildcard tests/capture/*.c))
 
 DEPS_STAMP := $(OUTPUT)/deps.stamp
 
@@ -113,7 +114,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(TEST_LIB) $(SAN_LIB_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -O1 -Itests/lib -o $@ $(filter %.c,$^) $(SAN_LIB_OBJS) $(DYN_LIBS)
 
-$(OUTPUT)/tests/%: tests/capture/%.c tests/capture/capture_util.c tests/capture/capture_util.h $(TEST_LIB) $(SAN_LIB_OBJS)
+$(OUTPUT)/tests/%: tests/capture/%.c $(CAPTURE_LIB) $(wildcard tests/capture/*.h) $(TEST_LIB) $(SAN_LIB_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -O1 -Itests/lib -o $@ $(filter %.c,$^) $(SAN_LIB_OBJS) $(DYN_LIBS)
