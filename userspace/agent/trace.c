@@ -155,39 +155,6 @@ static void print_stats(struct capture *cap, struct trace *tr)
 		(unsigned long long)st.decode_errors);
 }
 
-/* Fork the command, held on a pipe until capture follows it. */
-static pid_t spawn_held(char **argv, int *release_fd)
-{
-	char path[4096];
-	int fds[2], err;
-	pid_t pid;
-
-	err = vg_find_program(argv[0], path, sizeof(path));
-	if (err) {
-		fprintf(stderr, "vigil trace: %s: %s\n", argv[0],
-			err == -ENOENT ? "command not found" : strerror(-err));
-		return err;
-	}
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		char go;
-
-		close(fds[1]);
-		if (read(fds[0], &go, 1) != 1)
-			_exit(127); /* vigil could not start capture */
-		execv(path, argv); /* the pipe is O_CLOEXEC: no close to trace */
-		fprintf(stderr, "vigil trace: %s: %s\n", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(fds[0]);
-	*release_fd = fds[1];
-	return pid;
-}
-
 static int exit_code_of(int status)
 {
 	if (WIFEXITED(status))
@@ -215,7 +182,8 @@ int cmd_trace(int argc, char **argv)
 	bool interest[VG_SC_COUNT], any_shown = false;
 	struct trace tr = { .out = stdout };
 	pid_t pids[MAX_PIDS], child = 0;
-	int npids = 0, release_fd = -1, status = 0, rc = 0, opt;
+	int npids = 0, status = 0, rc = 0, opt;
+	char path[4096];
 	struct capture *cap;
 	char err[256];
 
@@ -312,20 +280,19 @@ int cmd_trace(int argc, char **argv)
 		return 1;
 	}
 	if (optind < argc) {
-		child = spawn_held(argv + optind, &release_fd);
-		if (child < 0) {
+		int ret = vg_find_program(argv[optind], path, sizeof(path));
+
+		if (ret) {
+			fprintf(stderr, "vigil trace: %s: %s\n", argv[optind],
+				ret == -ENOENT ? "command not found" : strerror(-ret));
 			proctable__free(tr.procs);
-			return child == -ENOENT ? 127 : 126;
+			return ret == -ENOENT ? 127 : 126;
 		}
 	}
 
 	cap = capture_bpf__open(&copts, err, sizeof(err));
 	if (!cap) {
 		fprintf(stderr, "vigil trace: cannot start eBPF capture: %s\n", err);
-		if (child > 0) {
-			close(release_fd); /* the held child exits 127 */
-			waitpid(child, NULL, 0);
-		}
 		proctable__free(tr.procs);
 		return 1;
 	}
@@ -336,19 +303,15 @@ int cmd_trace(int argc, char **argv)
 		if (track_tree(cap, tr.procs, pids[i]))
 			log_warn("trace: cannot follow %d", pids[i]);
 	}
-	if (child > 0) {
-		if (capture__track(cap, child)) {
-			fprintf(stderr, "vigil trace: cannot follow the command\n");
+	if (optind < argc) {
+		child = capture__spawn(cap, path, argv + optind, environ);
+		if (child < 0) {
+			fprintf(stderr, "vigil trace: cannot start %s: %s\n", argv[optind],
+				strerror(-child));
 			rc = 1;
 			goto out;
 		}
 		proctable__seed(tr.procs, child);
-		if (write(release_fd, "g", 1) != 1) {
-			rc = 1;
-			goto out;
-		}
-		close(release_fd);
-		release_fd = -1;
 	}
 
 	signal(SIGINT, on_signal);
@@ -364,11 +327,10 @@ int cmd_trace(int argc, char **argv)
 		}
 		if (n)
 			fflush(tr.out);
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+		if (child > 0 && capture__child_exited(cap, &status)) {
 			/* its records were written before its parent could see it exit */
 			capture__poll(cap, 0);
 			rc = exit_code_of(status);
-			child = 0;
 			break;
 		}
 	}
@@ -376,13 +338,6 @@ out:
 	print_stats(cap, &tr);
 	capture__close(cap); /* delivers what it still held */
 	fflush(tr.out);
-	if (release_fd >= 0)
-		close(release_fd);
-	if (child > 0) {
-		waitpid(child, &status, 0);
-		if (!stop)
-			rc = exit_code_of(status);
-	}
 	strbuf_free(&tr.line);
 	proctable__free(tr.procs);
 	if (tr.out != stdout)

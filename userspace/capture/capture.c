@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Dispatch from the capture interface to the backend that was opened. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "capture.h"
 
@@ -29,4 +33,73 @@ void capture__close(struct capture *c)
 {
 	if (c)
 		c->ops->close(c);
+}
+
+pid_t capture__spawn(struct capture *c, const char *path, char *const argv[], char *const envp[])
+{
+	if (c->child)
+		return -EBUSY;
+	return c->ops->spawn(c, path, argv, envp);
+}
+
+bool capture__child_exited(struct capture *c, int *status)
+{
+	if (!c->child_done)
+		return false;
+	*status = c->child_status;
+	return true;
+}
+
+pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
+			    char *const envp[])
+{
+	int fds[2], err;
+	pid_t pid;
+	char go;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (pid == 0) {
+		/* held until capture follows this process; vigil's own signal
+		 * dispositions must not leak into the workload
+		 */
+		signal(SIGPIPE, SIG_DFL);
+		close(fds[1]);
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127);
+		execve(path, argv, envp); /* the pipe is O_CLOEXEC: no close to trace */
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(fds[0]);
+	err = c->ops->track(c, pid);
+	if (err || write(fds[1], "g", 1) != 1) {
+		if (!err)
+			err = -EPIPE;
+		close(fds[1]); /* the held child exits 127 */
+		waitpid(pid, NULL, 0);
+		return err;
+	}
+	close(fds[1]);
+	c->child = pid;
+	return pid;
+}
+
+void capture_reap(struct capture *c)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+		if (pid == c->child && !c->child_done) {
+			c->child_status = status;
+			c->child_done = true;
+		}
+	}
 }

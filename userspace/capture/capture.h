@@ -55,6 +55,15 @@ int capture__poll(struct capture *c, int timeout_ms);
 int capture__stats(struct capture *c, struct capture_stats *st);
 /* Change which syscalls are captured while attached. */
 int capture__set_interest(struct capture *c, const bool *interest);
+/* Start path as a child under capture (tree scope): it is held until capture
+ * follows it, then execs with argv and envp. Returns its pid or -errno.
+ */
+pid_t capture__spawn(struct capture *c, const char *path, char *const argv[],
+		     char *const envp[]);
+/* True once the spawned child has exited, with its wait status. poll()
+ * reaps every child of vigil (orphans included), not only this one.
+ */
+bool capture__child_exited(struct capture *c, int *status);
 void capture__close(struct capture *c);
 
 /* Backend operations, one table per backend (the redis ae.c pattern). */
@@ -63,12 +72,25 @@ struct capture_ops {
 	int (*poll)(struct capture *c, int timeout_ms);
 	int (*stats)(struct capture *c, struct capture_stats *st);
 	int (*set_interest)(struct capture *c, const bool *interest);
+	pid_t (*spawn)(struct capture *c, const char *path, char *const argv[],
+		       char *const envp[]);
 	void (*close)(struct capture *c);
 };
 
 struct capture {
 	const struct capture_ops *ops;
-	int backend; /* enum vg_backend_id */
+	int backend;	  /* enum vg_backend_id */
+	pid_t child;	  /* the spawned child, 0 before spawn */
+	int child_status; /* its wait status, valid once child_done */
+	bool child_done;
 };
+
+/* For backends: fork path held on a pipe, follow it with ops->track, then
+ * let it exec. */
+pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
+			    char *const envp[]);
+/* For backends: reap every exited child without blocking, noting the
+ * spawned one's status. */
+void capture_reap(struct capture *c);
 
 #endif /* VIGIL_CAPTURE_H */

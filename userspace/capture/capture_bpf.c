@@ -109,6 +109,8 @@ static int bpf_poll(struct capture *base, int timeout_ms)
 	}
 	if (err < 0 && err != -EINTR)
 		return err;
+	if (base->child)
+		capture_reap(base);
 	if (c->st.events > before)
 		c->poll_ms = POLL_MIN_MS;
 	else if (c->poll_ms < POLL_MAX_MS)
@@ -172,6 +174,12 @@ static int bpf_set_interest(struct capture *base, const bool *interest)
 	return 0;
 }
 
+static pid_t bpf_spawn(struct capture *base, const char *path, char *const argv[],
+		       char *const envp[])
+{
+	return capture_spawn_tracked(base, path, argv, envp);
+}
+
 static void bpf_close(struct capture *base)
 {
 	struct capture_bpf *c = (struct capture_bpf *)base;
@@ -188,6 +196,7 @@ static const struct capture_ops bpf_ops = {
 	.poll = bpf_poll,
 	.stats = bpf_stats,
 	.set_interest = bpf_set_interest,
+	.spawn = bpf_spawn,
 	.close = bpf_close,
 };
 
