@@ -8,197 +8,15 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "capture_util.h"
-
-/* Shared with the traced child (MAP_SHARED): the paths it uses, so their
- * pointers and strings are known here, and what it reports back.
- */
-struct fix {
-	char dir[64];
-	char p[8][256];
-	long v[16];
-	unsigned char buf[512] __attribute__((aligned(16))); /* structs passed by pointer */
-	int line, err; /* a child's unexpected result: source line and errno */
-};
-
-static struct fix *fx;
-static int64_t t_start, t_end;
-static char comm_want[16];
-
-/* In the child: record where an expectation failed and exit nonzero. */
-#define CHECK(cond)                                  \
-	do {                                         \
-		if (!(cond)) {                       \
-			fx->line = __LINE__;         \
-			fx->err = errno;             \
-			return 1;                    \
-		}                                    \
-	} while (0)
-/* A syscall failed with exactly this errno. */
-#define FAILS(call, e) CHECK((call) == -1 && errno == (e))
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Capture open, a fresh temp directory and a zeroed shared fixture. */
-static struct fix *fixture(void)
-{
-	FILE *f;
-
-	if (!capture_ready())
-		return NULL;
-	if (!fx) {
-		fx = mmap(NULL, sizeof(*fx), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			  -1, 0);
-		if (!ASSERT_TRUE(fx != MAP_FAILED, "mmap fixture")) {
-			fx = NULL;
-			return NULL;
-		}
-		f = fopen("/proc/self/comm", "r");
-		if (f) {
-			if (fgets(comm_want, sizeof(comm_want), f))
-				comm_want[strcspn(comm_want, "\n")] = '\0';
-			fclose(f);
-		}
-	}
-	memset(fx, 0, sizeof(*fx));
-	strcpy(fx->dir, "/tmp/vigil-test-XXXXXX");
-	if (!ASSERT_NONNULL(mkdtemp(fx->dir), "mkdtemp"))
-		return NULL;
-	return fx;
-}
-
-/* fx->p[i] = the temp directory + "/" + name (name "": a bare relative name). */
-static char *fpath(int i, const char *name)
-{
-	char dir[sizeof(fx->dir)];
-
-	memcpy(dir, fx->dir, sizeof(dir));
-	snprintf(fx->p[i], sizeof(fx->p[i]), "%s/%s", dir, name);
-	return fx->p[i];
-}
-
-static int (*child_fn)(void *arg);
-
-/* In the child: fault the fixture's pages in first. The child maps the
- * shared pages lazily, and a syscall that fails before reading a pointer
- * argument would leave that page absent: BPF cannot fault it in at
- * sys_exit, and the blob would read as a fault.
- */
-static int child_main(void *arg)
-{
-	for (size_t off = 0; off < sizeof(*fx); off += 4096)
-		(void)((volatile char *)fx)[off];
-	return child_fn(arg);
-}
-
-/* Run fn in a traced child, then remove the temp directory. */
-static struct run *fixture_run(int (*fn)(void *arg))
-{
-	struct run *r;
-
-	child_fn = fn;
-	t_start = now_ns();
-	r = run_traced(child_main, fx);
-	t_end = now_ns();
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	if (!ASSERT_NONNULL(r, "run"))
-		return NULL;
-	if (!ASSERT_EQ(r->status, 0, "child status")) {
-		fprintf(stderr, "  child: unexpected result at line %d (errno %d)\n", fx->line,
-			fx->err);
-		return NULL;
-	}
-	return r;
-}
-
-/* The nth event of type whose argument i, as an int, is val. */
-static const struct captured *find_arg(const struct run *r, int type, int i, int val, int nth)
-{
-	for (int k = 0; k < r->n; k++) {
-		const struct captured *c = &r->ev[k];
-
-		if (c->ev.type == type && (int)c->ev.args[i] == val && nth-- == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* The fields every syscall event of the child carries, its result, and no
- * blob beyond those of its memory arguments (the sockaddr is checked apart).
- */
-static bool check_ev(const struct captured *c, const struct run *r, long long res,
-		     const char *what)
-{
-	const struct vg_blob_map *map;
-	int nblobs = 0;
-
-	if (!ASSERT_NONNULL(c, what))
-		return false;
-	ASSERT_EQ(c->ev.res, res, what);
-	ASSERT_EQ(c->ev.pid, r->pid, "pid");
-	ASSERT_EQ(c->ev.tid, r->pid, "tid");
-	ASSERT_EQ(c->ev.uid, 0, "uid");
-	ASSERT_EQ(c->ev.gid, 0, "gid");
-	ASSERT_STREQ(c->ev.comm, comm_want, "comm");
-	ASSERT_EQ(c->ev.backend, VG_BACKEND_BPF, "backend");
-	ASSERT_GE(c->ev.seq, 1, "seq");
-	/* resolved[] is the state tables' work, not the capture's */
-	ASSERT_TRUE(!c->ev.resolved[0] && !c->ev.resolved[1], "resolved: unset");
-	ASSERT_GE(c->ev.ts, t_start - 1000000000ll, "ts after the run started");
-	ASSERT_GE(t_end + 1000000000ll, c->ev.ts, "ts before the run ended");
-	ASSERT_FALSE(c->ev.has_exec, "has_exec");
-	ASSERT_EQ(c->ev.parent_pid | c->ev.parent_tid | c->ev.is_thread, 0, "no fork fields");
-	ASSERT_EQ(c->ev.exit_status | c->ev.group_dead, 0, "no exit fields");
-	map = vg_blob_map_of(c->ev.type);
-	for (int a = 0; map && a < 6; a++)
-		nblobs += map->blob_of_arg[a] >= 0;
-	for (int b = nblobs; b < VG_MAX_BLOBS; b++)
-		ASSERT_EQ(c->ev.blob[b].len | c->ev.blob[b].flags, 0, "unused blob empty");
-	return true;
-}
-
-/* Argument arg's memory blob holds exactly len bytes equal to mem. */
-static void check_mem(const struct captured *c, int arg, const void *mem, size_t len,
-		      const char *what)
-{
-	const struct vg_str *b = vg_event_arg_blob(&c->ev, arg);
-
-	if (!ASSERT_NONNULL(b, what))
-		return;
-	if (ASSERT_EQ(b->len, len, what) && len)
-		ASSERT_TRUE(!memcmp(b->ptr, mem, len), what);
-	ASSERT_EQ(b->flags, 0, "blob flags");
-}
-
-#define PTR(p) ((uint64_t)(uintptr_t)(p))
+#include "fixture.h"
 
 /* The socket addresses the child passes, in the shared fixture. */
 struct net_mem {
@@ -363,28 +181,28 @@ TEST(socket)
 	if (!r)
 		return;
 	c = find_arg(r, VG_SC_socket, 0, AF_INET, 0);
-	if (check_ev(c, r, fx->v[0], "socket(AF_INET) fd")) {
+	if (check_ev_sa(c, r, fx->v[0], "socket(AF_INET) fd")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_STREAM, "type");
 		ASSERT_EQ(c->ev.args[2], 0, "proto");
 		check_no_sa(c);
 	}
 	c = find_arg(r, VG_SC_socket, 0, AF_INET6, 0);
-	if (check_ev(c, r, fx->v[1], "socket(AF_INET6) fd")) {
+	if (check_ev_sa(c, r, fx->v[1], "socket(AF_INET6) fd")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_DGRAM | SOCK_CLOEXEC, "type");
 		ASSERT_EQ(c->ev.args[2], 0, "proto");
 	}
 	c = find_arg(r, VG_SC_socket, 0, AF_UNIX, 0);
-	if (check_ev(c, r, fx->v[2], "socket(AF_UNIX) fd")) {
+	if (check_ev_sa(c, r, fx->v[2], "socket(AF_UNIX) fd")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_STREAM | SOCK_NONBLOCK, "type");
 		ASSERT_EQ(c->ev.args[2], 0, "proto");
 	}
 	c = find_arg(r, VG_SC_socket, 0, 12345, 0);
-	if (check_ev(c, r, -EAFNOSUPPORT, "socket of an unknown family res")) {
+	if (check_ev_sa(c, r, -EAFNOSUPPORT, "socket of an unknown family res")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_STREAM, "type");
 		check_no_sa(c);
 	}
 	c = find_arg(r, VG_SC_socket, 0, AF_INET, 1);
-	if (check_ev(c, r, -EPROTONOSUPPORT, "socket(AF_INET, SOCK_STREAM, UDP) res")) {
+	if (check_ev_sa(c, r, -EPROTONOSUPPORT, "socket(AF_INET, SOCK_STREAM, UDP) res")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_STREAM, "type");
 		ASSERT_EQ(c->ev.args[2], IPPROTO_UDP, "proto");
 	}
@@ -432,33 +250,33 @@ TEST(bind)
 	if (!r)
 		return;
 	c = find_sa(r, VG_SC_bind, AF_INET, fx->v[8], NULL, 0);
-	if (check_ev(c, r, 0, "bind 127.0.0.1 res")) {
+	if (check_ev_sa(c, r, 0, "bind 127.0.0.1 res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[0], "fd");
 		ASSERT_EQ(c->ev.args[1], PTR(&m->in[0]), "addr pointer");
 		ASSERT_EQ(c->ev.args[2], sizeof(struct sockaddr_in), "addrlen");
 		check_sa(c, 1, &m->in[0], sizeof(m->in[0]), "addr");
 	}
 	c = find_sa(r, VG_SC_bind, AF_INET, fx->v[8], NULL, 1);
-	if (check_ev(c, r, -EADDRINUSE, "bind to an address in use res")) {
+	if (check_ev_sa(c, r, -EADDRINUSE, "bind to an address in use res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[1], "fd");
 		check_sa(c, 1, &m->in[0], sizeof(m->in[0]), "addr");
 	}
 	c = find_sa(r, VG_SC_bind, AF_INET6, fx->v[9], NULL, 0);
-	if (check_ev(c, r, 0, "bind ::1 res")) {
+	if (check_ev_sa(c, r, 0, "bind ::1 res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[2], "fd");
 		ASSERT_EQ(c->ev.args[2], sizeof(struct sockaddr_in6), "addrlen");
 		check_sa(c, 1, &m->in6[0], sizeof(m->in6[0]), "addr");
 	}
 	ulen = offsetof(struct sockaddr_un, sun_path) + strlen(fx->p[0]) + 1;
 	c = find_sa(r, VG_SC_bind, AF_UNIX, 0, fx->p[0], 0);
-	if (check_ev(c, r, 0, "bind unix res")) {
+	if (check_ev_sa(c, r, 0, "bind unix res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[3], "fd");
 		ASSERT_EQ(c->ev.args[1], PTR(&m->un[0]), "addr pointer");
 		ASSERT_EQ(c->ev.args[2], ulen, "addrlen");
 		check_sa(c, 1, &m->un[0], ulen, "addr");
 	}
 	c = find_sa(r, VG_SC_bind, AF_UNIX, 0, fx->p[0], 1);
-	if (check_ev(c, r, -EADDRINUSE, "bind to a unix path in use res")) {
+	if (check_ev_sa(c, r, -EADDRINUSE, "bind to a unix path in use res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[4], "fd");
 		check_sa(c, 1, &m->un[0], ulen, "addr");
 	}
@@ -491,15 +309,15 @@ TEST(listen)
 	if (!r)
 		return;
 	c = find_arg(r, VG_SC_listen, 0, fx->v[0], 0);
-	if (check_ev(c, r, 0, "listen res")) {
+	if (check_ev_sa(c, r, 0, "listen res")) {
 		ASSERT_EQ(c->ev.args[1], 7, "backlog");
 		check_no_sa(c);
 	}
 	c = find_arg(r, VG_SC_listen, 0, 988, 0);
-	if (check_ev(c, r, -EBADF, "listen on a closed fd res"))
+	if (check_ev_sa(c, r, -EBADF, "listen on a closed fd res"))
 		ASSERT_EQ(c->ev.args[1], 1, "backlog");
 	c = find_arg(r, VG_SC_listen, 0, fx->v[1], 0);
-	if (check_ev(c, r, -EOPNOTSUPP, "listen on a UDP socket res"))
+	if (check_ev_sa(c, r, -EOPNOTSUPP, "listen on a UDP socket res"))
 		ASSERT_EQ(c->ev.args[1], 3, "backlog");
 }
 
@@ -568,33 +386,33 @@ TEST(connect)
 	if (!r)
 		return;
 	c = find_sa(r, VG_SC_connect, AF_INET, ntohs(m->in[0].sin_port), NULL, 0);
-	if (check_ev(c, r, 0, "connect 127.0.0.1 res")) {
+	if (check_ev_sa(c, r, 0, "connect 127.0.0.1 res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[0], "fd");
 		ASSERT_EQ(c->ev.args[1], PTR(&m->in[0]), "addr pointer");
 		ASSERT_EQ(c->ev.args[2], sizeof(struct sockaddr_in), "addrlen");
 		check_sa(c, 1, &m->in[0], sizeof(m->in[0]), "addr");
 	}
 	c = find_sa(r, VG_SC_connect, AF_INET6, ntohs(m->in6[0].sin6_port), NULL, 0);
-	if (check_ev(c, r, 0, "connect ::1 res")) {
+	if (check_ev_sa(c, r, 0, "connect ::1 res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[1], "fd");
 		ASSERT_EQ(c->ev.args[2], sizeof(struct sockaddr_in6), "addrlen");
 		check_sa(c, 1, &m->in6[0], sizeof(m->in6[0]), "addr");
 	}
 	ulen = offsetof(struct sockaddr_un, sun_path) + strlen(fx->p[0]) + 1;
 	c = find_sa(r, VG_SC_connect, AF_UNIX, 0, fx->p[0], 0);
-	if (check_ev(c, r, 0, "connect unix res")) {
+	if (check_ev_sa(c, r, 0, "connect unix res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[2], "fd");
 		ASSERT_EQ(c->ev.args[2], ulen, "addrlen");
 		check_sa(c, 1, &m->un[0], ulen, "addr");
 	}
 	c = find_sa(r, VG_SC_connect, AF_INET, ntohs(m->in[1].sin_port), NULL, 0);
-	if (check_ev(c, r, -ECONNREFUSED, "connect to a closed port res")) {
+	if (check_ev_sa(c, r, -ECONNREFUSED, "connect to a closed port res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[3], "fd");
 		check_sa(c, 1, &m->in[1], sizeof(m->in[1]), "addr");
 	}
 	ulen = offsetof(struct sockaddr_un, sun_path) + strlen(fx->p[1]) + 1;
 	c = find_sa(r, VG_SC_connect, AF_UNIX, 0, fx->p[1], 0);
-	if (check_ev(c, r, -ENOENT, "connect to a missing unix path res")) {
+	if (check_ev_sa(c, r, -ENOENT, "connect to a missing unix path res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[4], "fd");
 		check_sa(c, 1, &m->un[1], ulen, "addr");
 	}
@@ -660,14 +478,14 @@ TEST(accept)
 		return;
 	/* the peer's address, as the kernel wrote it */
 	c = find_event(r, VG_SC_accept, 0, 0);
-	if (check_ev(c, r, fx->v[1], "accept fd")) {
+	if (check_ev_sa(c, r, fx->v[1], "accept fd")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[0], "fd");
 		ASSERT_EQ(c->ev.args[1], PTR(&m->in[2]), "addr pointer");
 		ASSERT_EQ(c->ev.args[2], PTR(&m->len[0]), "addrlen pointer");
 		check_sa(c, 1, &m->in[1], sizeof(m->in[1]), "addr: the client's");
 	}
 	c = find_arg(r, VG_SC_accept4, 3, SOCK_CLOEXEC, 0);
-	if (check_ev(c, r, fx->v[2], "accept4 fd")) {
+	if (check_ev_sa(c, r, fx->v[2], "accept4 fd")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[0], "fd");
 		ASSERT_EQ(c->ev.args[1], PTR(&m->in[4]), "addr pointer");
 		ASSERT_EQ(c->ev.args[2], PTR(&m->len[1]), "addrlen pointer");
@@ -675,21 +493,21 @@ TEST(accept)
 		check_sa(c, 1, &m->in[3], sizeof(m->in[3]), "addr: the client's");
 	}
 	c = find_arg(r, VG_SC_accept4, 3, SOCK_NONBLOCK, 0);
-	if (check_ev(c, r, fx->v[3], "accept4 without an address fd")) {
+	if (check_ev_sa(c, r, fx->v[3], "accept4 without an address fd")) {
 		ASSERT_EQ(c->ev.args[1], 0, "addr");
 		ASSERT_EQ(c->ev.args[2], 0, "addrlen");
 		check_mem(c, 1, NULL, 0, "addr: none");
 		check_no_sa(c);
 	}
 	c = find_event(r, VG_SC_accept, 0, 1);
-	if (check_ev(c, r, -EINVAL, "accept on a socket not listening res")) {
+	if (check_ev_sa(c, r, -EINVAL, "accept on a socket not listening res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[4], "fd");
 		ASSERT_EQ(c->ev.args[1], PTR(&m->in[6]), "addr pointer");
 		check_mem(c, 1, NULL, 0, "addr: not copied on failure");
 		check_no_sa(c);
 	}
 	c = find_arg(r, VG_SC_accept4, 3, 0x1, 0);
-	if (check_ev(c, r, -EINVAL, "accept4 with an unknown flag res")) {
+	if (check_ev_sa(c, r, -EINVAL, "accept4 with an unknown flag res")) {
 		ASSERT_EQ(c->ev.args[0], fx->v[0], "fd");
 		check_mem(c, 1, NULL, 0, "addr: not copied on failure");
 		check_no_sa(c);
@@ -725,7 +543,7 @@ TEST(socketpair)
 	if (!r)
 		return;
 	c = find_arg(r, VG_SC_socketpair, 0, AF_UNIX, 0);
-	if (check_ev(c, r, 0, "socketpair res")) {
+	if (check_ev_sa(c, r, 0, "socketpair res")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_STREAM | SOCK_CLOEXEC, "type");
 		ASSERT_EQ(c->ev.args[2], 0, "proto");
 		ASSERT_EQ(c->ev.args[3], PTR(m->sv[0]), "fds pointer");
@@ -735,7 +553,7 @@ TEST(socketpair)
 		check_no_sa(c);
 	}
 	c = find_arg(r, VG_SC_socketpair, 0, AF_INET, 0);
-	if (check_ev(c, r, -EOPNOTSUPP, "socketpair(AF_INET) res")) {
+	if (check_ev_sa(c, r, -EOPNOTSUPP, "socketpair(AF_INET) res")) {
 		ASSERT_EQ(c->ev.args[1], SOCK_STREAM, "type");
 		ASSERT_EQ(c->ev.args[3], PTR(m->sv[1]), "fds pointer");
 		check_mem(c, 3, NULL, 0, "fds: not copied on failure");

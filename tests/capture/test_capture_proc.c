@@ -7,13 +7,11 @@
  * asserted is the syscall really made (glibc's fork() is clone, and so on).
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -21,25 +19,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/io_uring.h>
 #include <linux/memfd.h>
 
-#include "capture_util.h"
-
-/* Shared with the traced child (MAP_SHARED): the strings it passes, so their
- * pointers and contents are known here, and what it reports back.
- */
-struct fix {
-	char dir[64];
-	char p[8][256];
-	long v[16];
-	unsigned char buf[1024] __attribute__((aligned(16))); /* structs passed by pointer */
-	int line, err; /* a child's unexpected result: source line and errno */
-};
+#include "fixture.h"
 
 /* struct clone_args, version 2 (88 bytes), spelled out: <linux/sched.h>
  * does not mix with glibc's <sched.h>.
@@ -49,221 +35,7 @@ struct clone3_args {
 	uint64_t set_tid, set_tid_size, cgroup;
 };
 
-/* Who an event should come from. */
-struct who {
-	pid_t pid, tid;
-	uint32_t uid, gid;
-	const char *comm;
-};
-
-static struct fix *fx;
-static int64_t t_start, t_end;
-static char comm_want[16];
 static char cwd_want[PATH_MAX]; /* the exec tests' directory, resolved */
-
-/* In the child: record where an expectation failed and exit nonzero. */
-#define CHECK(cond)                                  \
-	do {                                         \
-		if (!(cond)) {                       \
-			fx->line = __LINE__;         \
-			fx->err = errno;             \
-			return 1;                    \
-		}                                    \
-	} while (0)
-/* A syscall failed with exactly this errno. */
-#define FAILS(call, e) CHECK((call) == -1 && errno == (e))
-
-#define PTR(p) ((uint64_t)(uintptr_t)(p))
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Capture open, a fresh temp directory and a zeroed shared fixture. */
-static struct fix *fixture(void)
-{
-	FILE *f;
-
-	if (!capture_ready())
-		return NULL;
-	if (!fx) {
-		fx = mmap(NULL, sizeof(*fx), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			  -1, 0);
-		if (!ASSERT_TRUE(fx != MAP_FAILED, "mmap fixture")) {
-			fx = NULL;
-			return NULL;
-		}
-		f = fopen("/proc/self/comm", "r");
-		if (f) {
-			if (fgets(comm_want, sizeof(comm_want), f))
-				comm_want[strcspn(comm_want, "\n")] = '\0';
-			fclose(f);
-		}
-	}
-	memset(fx, 0, sizeof(*fx));
-	strcpy(fx->dir, "/tmp/vigil-test-XXXXXX");
-	if (!ASSERT_NONNULL(mkdtemp(fx->dir), "mkdtemp"))
-		return NULL;
-	return fx;
-}
-
-/* fx->p[i] = the temp directory + "/" + name. */
-static char *fpath(int i, const char *name)
-{
-	char dir[sizeof(fx->dir)];
-
-	memcpy(dir, fx->dir, sizeof(dir));
-	snprintf(fx->p[i], sizeof(fx->p[i]), "%s/%s", dir, name);
-	return fx->p[i];
-}
-
-static char *fname(int i, const char *name)
-{
-	snprintf(fx->p[i], sizeof(fx->p[i]), "%s", name);
-	return fx->p[i];
-}
-
-static int (*child_fn)(void *arg);
-
-/* In the child: fault the fixture's pages in first. The child maps the
- * shared pages lazily, and a syscall that fails before reading a pointer
- * argument (prctl with an unknown option) would leave that page absent:
- * BPF cannot fault it in at sys_exit, and the blob would read as a fault.
- */
-static int child_main(void *arg)
-{
-	for (size_t off = 0; off < sizeof(*fx); off += 4096)
-		(void)((volatile char *)fx)[off];
-	return child_fn(arg);
-}
-
-/* Run fn in a traced child, then remove the temp directory; the child's
- * wait status must be want_status.
- */
-static struct run *fixture_run_status(int (*fn)(void *arg), int want_status)
-{
-	struct run *r;
-
-	child_fn = fn;
-	t_start = now_ns();
-	r = run_traced(child_main, fx);
-	t_end = now_ns();
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	if (!ASSERT_NONNULL(r, "run"))
-		return NULL;
-	if (!ASSERT_EQ(r->status, want_status, "child status")) {
-		fprintf(stderr, "  child: unexpected result at line %d (errno %d)\n", fx->line,
-			fx->err);
-		return NULL;
-	}
-	return r;
-}
-
-static struct run *fixture_run(int (*fn)(void *arg))
-{
-	return fixture_run_status(fn, 0);
-}
-
-/* The nth event of type whose argument i, as an int, is val. */
-static const struct captured *find_arg(const struct run *r, int type, int i, int val, int nth)
-{
-	for (int k = 0; k < r->n; k++) {
-		const struct captured *c = &r->ev[k];
-
-		if (c->ev.type == type && (int)c->ev.args[i] == val && nth-- == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* The fields every event carries, its result, and no blob beyond those of
- * its memory arguments.
- */
-static bool check_ev_who(const struct captured *c, const struct who *w, long long res,
-			 const char *what)
-{
-	const struct vg_blob_map *map;
-	int nblobs = 0;
-
-	if (!ASSERT_NONNULL(c, what))
-		return false;
-	ASSERT_EQ(c->ev.res, res, what);
-	ASSERT_EQ(c->ev.pid, w->pid, "pid");
-	ASSERT_EQ(c->ev.tid, w->tid, "tid");
-	ASSERT_EQ(c->ev.uid, w->uid, "uid");
-	ASSERT_EQ(c->ev.gid, w->gid, "gid");
-	ASSERT_STREQ(c->ev.comm, w->comm, "comm");
-	ASSERT_EQ(c->ev.backend, VG_BACKEND_BPF, "backend");
-	ASSERT_GE(c->ev.seq, 1, "seq");
-	/* resolved[] is the state tables' work, not the capture's */
-	ASSERT_TRUE(!c->ev.resolved[0] && !c->ev.resolved[1], "resolved: unset");
-	ASSERT_GE(c->ev.ts, t_start - 1000000000ll, "ts after the run started");
-	ASSERT_GE(t_end + 1000000000ll, c->ev.ts, "ts before the run ended");
-	ASSERT_EQ(c->ev.addr.family, 0, "no sockaddr");
-	if (c->ev.type != VG_EV_FORK)
-		ASSERT_EQ(c->ev.parent_pid | c->ev.parent_tid | c->ev.is_thread, 0, "no fork fields");
-	if (c->ev.type != VG_EV_PROCEXIT)
-		ASSERT_EQ(c->ev.exit_status | c->ev.group_dead, 0, "no exit fields");
-	if (c->ev.type >= VG_SC_COUNT)
-		for (int a = 0; a < 6; a++)
-			ASSERT_EQ(c->ev.args[a], 0, "a lifecycle record has no arguments");
-	map = vg_blob_map_of(c->ev.type);
-	for (int a = 0; map && a < 6; a++)
-		nblobs += map->blob_of_arg[a] >= 0;
-	for (int b = nblobs; b < VG_MAX_BLOBS; b++)
-		ASSERT_EQ(c->ev.blob[b].len | c->ev.blob[b].flags, 0, "unused blob empty");
-	return true;
-}
-
-/* An event of the traced child itself, as root, under the test's comm. */
-static bool check_ev(const struct captured *c, const struct run *r, long long res,
-		     const char *what)
-{
-	struct who w = { r->pid, r->pid, 0, 0, comm_want };
-
-	if (!check_ev_who(c, &w, res, what))
-		return false;
-	ASSERT_FALSE(c->ev.has_exec, "has_exec");
-	return true;
-}
-
-/* Argument arg's string blob is s, whole. */
-static void check_str(const struct captured *c, int arg, const char *s, const char *what)
-{
-	const struct vg_str *b = vg_event_arg_blob(&c->ev, arg);
-
-	if (!ASSERT_NONNULL(b, what))
-		return;
-	ASSERT_MEMEQ(b->ptr, b->len, s, what);
-	ASSERT_EQ(b->flags, 0, "blob flags");
-	ASSERT_STREQ(arg_str(c, arg), s, what);
-}
-
-/* Argument arg's memory blob holds exactly len bytes equal to mem. */
-static void check_mem(const struct captured *c, int arg, const void *mem, size_t len,
-		      const char *what)
-{
-	const struct vg_str *b = vg_event_arg_blob(&c->ev, arg);
-
-	if (!ASSERT_NONNULL(b, what))
-		return;
-	if (ASSERT_EQ(b->len, len, what) && len)
-		ASSERT_TRUE(!memcmp(b->ptr, mem, len), what);
-	ASSERT_EQ(b->flags, 0, "blob flags");
-}
 
 /* A new process's VG_EV_FORK record, its exit record, and its wait status. */
 static void check_child(const struct run *r, pid_t child, int status, const char *what)
