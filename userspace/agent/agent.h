@@ -7,6 +7,21 @@
 #define VIGIL_VERSION "0.1.0"
 #endif
 
+#include <stddef.h>
+
+#include "../capture/capture.h"
+
 int cmd_trace(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+enum { CAPTURE_AUTO, CAPTURE_BPF, CAPTURE_PTRACE };
+
+/* "auto", "bpf" or "ptrace" (NULL: auto); -EINVAL otherwise. */
+int capture_mode_parse(const char *s);
+/* Open the backend of mode; auto falls back from eBPF to ptrace with a log
+ * line. NULL with err filled when none could be opened.
+ */
+struct capture *capture_open_mode(int mode, const struct capture_opts *opts, char *err,
+				  size_t errlen);
 
 #endif /* VIGIL_AGENT_H */

@@ -13,6 +13,8 @@ static void usage(FILE *f)
 		"usage: vigil [--version] [--help] COMMAND [ARGS]\n"
 		"\n"
 		"commands:\n"
+		"  run      start a workload under capture and stay its parent, as a\n"
+		"           container's entrypoint (vigil run --help)\n"
 		"  trace    print the syscalls and process events of a host, a cgroup,\n"
 		"           a process tree or a command, as they happen (vigil trace --help)\n");
 }
@@ -33,6 +35,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "trace"))
 		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
 	fprintf(stderr, "vigil: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

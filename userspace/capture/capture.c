@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +51,18 @@ bool capture__child_exited(struct capture *c, int *status)
 	return true;
 }
 
+void capture_child_prepare(void)
+{
+	sigset_t none;
+
+	/* vigil's signal mask and dispositions must not leak into the workload */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+}
+
 pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
 			    char *const envp[])
 {
@@ -67,10 +80,9 @@ pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const arg
 		return err;
 	}
 	if (pid == 0) {
-		/* held until capture follows this process; vigil's own signal
-		 * dispositions must not leak into the workload
-		 */
-		signal(SIGPIPE, SIG_DFL);
+		capture_child_prepare();
+		/* the workload dies with vigil, as under ptrace's EXITKILL */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(fds[1]);
 		if (read(fds[0], &go, 1) != 1)
 			_exit(127);

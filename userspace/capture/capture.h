@@ -46,6 +46,10 @@ struct capture;
  * set and a one-line reason in err (missing privilege, no BTF ...).
  */
 struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, size_t errlen);
+/* Prepare the ptrace backend: nothing is traced until capture__spawn()
+ * starts the workload under it (seccomp filter, PTRACE_SEIZE, EXITKILL).
+ */
+struct capture *capture_ptrace__open(const struct capture_opts *opts, char *err, size_t errlen);
 /* Follow @pid (a process) and its future children, in VG_SCOPE_TREE. */
 int capture__track(struct capture *c, pid_t pid) __attribute__((warn_unused_result));
 /* Deliver what has been captured, waiting at most timeout_ms for the first
@@ -89,6 +93,8 @@ struct capture {
  * let it exec. */
 pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
 			    char *const envp[]);
+/* For backends, in a forked child: default signal mask and dispositions. */
+void capture_child_prepare(void);
 /* For backends: reap every exited child without blocking, noting the
  * spawned one's status. */
 void capture_reap(struct capture *c);
