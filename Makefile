@@ -44,6 +44,7 @@ DYN_LIBS := -lbpf -lelf -lz
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 CAPTURE_TESTS := $(patsubst tests/capture/%.c,$(OUTPUT)/tests/%,$(wildcard tests/capture/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+E2E_PROGS := $(patsubst tests/e2e/%.c,$(OUTPUT)/e2e/%,$(wildcard tests/e2e/*.c))
 TEST_LIB := tests/lib/test_main.c
 CAPTURE_LIB := $(filter-out tests/capture/test_%.c,$(wildcard tests/capture/*.c))
 
@@ -126,7 +127,13 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL) | $(DEPS_STAMP)
 	$(Q)$(CLANG) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(filter userspace/events/% userspace/lib/%,$(LIB_SRCS))
 
-test: $(OUTPUT)/vigil $(UNIT_TESTS) $(CAPTURE_TESTS) $(FUZZERS)
+# Programs the end-to-end scripts run under vigil.
+$(OUTPUT)/e2e/%: tests/e2e/%.c | $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -pthread -o $@ $<
+
+test: $(OUTPUT)/vigil $(UNIT_TESTS) $(CAPTURE_TESTS) $(FUZZERS) $(E2E_PROGS)
 	$(Q)OUTPUT=$(OUTPUT) tests/run.sh
 
 bench: $(OUTPUT)/vigil

@@ -493,6 +493,7 @@ static void on_syscall_exit(struct capture_ptrace *c, struct tstate *t, int64_t 
 {
 	struct vg_rec *r = (struct vg_rec *)t->rec;
 	struct vg_sc_spec spec;
+	struct pstate *p;
 	int type = t->type;
 
 	t->in_syscall = false;
@@ -517,25 +518,33 @@ static void on_syscall_exit(struct capture_ptrace *c, struct tstate *t, int64_t 
 		r->blob[i].len = peek_blob(t->tid, b, r->args, t->rec + t->off);
 		t->off += r->blob[i].len & VG_BLOB_LEN_MASK;
 	}
+	/* the record shows the task as it is once the syscall returned, as the
+	 * BPF side (which runs at sys_exit) does: new ids, new name
+	 */
+	if (ret >= 0) {
+		switch (type) {
+		case VG_SC_setuid:
+		case VG_SC_setgid:
+		case VG_SC_setresuid:
+		case VG_SC_setresgid:
+			proc_refresh_creds(proc_get(c, t->tgid, false), t->tid);
+			break;
+		case VG_SC_prctl:
+			if (r->args[0] == 15 /* PR_SET_NAME */)
+				proc_comm(t->tid, t->comm);
+			break;
+		}
+	}
+	p = proc_get(c, t->tgid, false);
+	if (p) {
+		r->uid = p->uid;
+		r->gid = p->gid;
+	}
+	memcpy(r->comm, t->comm, sizeof(r->comm));
 	r->ts_ns = mono_ns();
 	r->ret = ret;
 	r->size = t->off;
 	push(c, r, VG_DROP_SYSCALL);
-
-	if (ret < 0)
-		return;
-	switch (type) {
-	case VG_SC_setuid:
-	case VG_SC_setgid:
-	case VG_SC_setresuid:
-	case VG_SC_setresgid:
-		proc_refresh_creds(proc_get(c, t->tgid, false), t->tid);
-		break;
-	case VG_SC_prctl:
-		if (r->args[0] == 15 /* PR_SET_NAME */)
-			proc_comm(t->tid, t->comm);
-		break;
-	}
 }
 
 /* "/memfd:x (deleted)" and "/a/b (deleted)" read as the dentry walk of the
