@@ -25,7 +25,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf -I$
 
 # Debian bookworm packages: build, static link, tests, benchmarks.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libclang-rt-14-dev busybox-static python3 bc file
+	libclang-rt-14-dev busybox-static python3 bc file libjson-c-dev
 
 BPF_SRCS := bpf/syscalls.bpf.c bpf/sched.bpf.c
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -38,8 +38,8 @@ LIB_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(LIB_SRCS))
 AGENT_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(AGENT_SRCS))
 SAN_LIB_OBJS := $(patsubst %.c,$(OUTPUT)/san/%.o,$(LIB_SRCS))
 
-STATIC_LIBS := -static -lbpf -lelf -lz
-DYN_LIBS := -lbpf -lelf -lz
+STATIC_LIBS := -static -lbpf -lelf -lz -ljson-c -lpthread
+DYN_LIBS := -lbpf -lelf -lz -ljson-c -lpthread
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 CAPTURE_TESTS := $(patsubst tests/capture/%.c,$(OUTPUT)/tests/%,$(wildcard tests/capture/test_*.c))

@@ -51,8 +51,8 @@ else fail vigil_is_static "$(file "$VIGIL")"; fi
 
 # --- capture: needs root and BPF
 if ! err=$("$VIGIL" trace -- true 2>&1 >/dev/null); then
-	for t in trace_command trace_exit_status trace_pid_tree trace_host_ctrl_c trace_cgroup \
-		 trace_chroot; do
+	for t in trace_command trace_exit_status trace_pid_tree trace_ptrace_attach \
+		 trace_ptrace_command trace_host_ctrl_c trace_cgroup trace_chroot; do
 		skip $t "eBPF capture unavailable: $(echo "$err" | tail -1)"
 	done
 	exit 0
@@ -102,6 +102,37 @@ assert c['exec']['ppid'] == $loop, c
 one(lambda e: e['type'] == 'openat' and e['args']['name'] == '/etc/hostname', 'cat openat')
 assert not [e for e in ev if e['comm'] == 'head'], 'traced a process outside the tree'
 " "$T/pid.json"
+
+# ptrace attach mode: the same tree, seized while running, left running on Ctrl-C.
+sh -c 'while :; do cat /etc/hostname > /dev/null; sleep 0.05; done' &
+loop=$!
+"$VIGIL" trace --capture ptrace --json -s execve,openat -p $loop > "$T/att.json" 2>"$T/att.err" &
+tracer=$!
+sleep 1.5
+kill -INT $tracer; wait $tracer; rc=$?
+sleep 0.2
+tracer_pid=$(awk '/^TracerPid:/ { print $2 }' /proc/$loop/status)
+alive=$(kill -0 $loop 2>/dev/null && echo yes)
+kill $loop; wait $loop 2>/dev/null
+check trace_ptrace_attach "
+assert $rc == 0, 'exit status $rc after SIGINT'
+assert '$alive' == 'yes' and '$tracer_pid' == '0', 'left running: $alive, TracerPid $tracer_pid'
+c = one(lambda e: e['type'] == 'execve' and e['comm'] == 'cat', 'cat execve')
+assert c['exec']['ppid'] == $loop, c
+one(lambda e: e['type'] == 'openat' and e['args']['name'] == '/etc/hostname', 'cat openat')
+" "$T/att.json"
+
+# A command under ptrace: the same example as with eBPF.
+"$VIGIL" trace --capture ptrace --json -o "$T/ptcmd.json" -- sh -c 'cat /etc/hostname; ls /nonexistent' \
+	> /dev/null 2>&1
+check trace_ptrace_command "
+cat = one(lambda e: e['type'] == 'execve' and e['comm'] == 'cat', 'cat')
+assert cat['args']['argv'] == ['cat', '/etc/hostname'], cat['args']
+op = one(lambda e: e['type'] == 'openat' and e.get('args', {}).get('name') == '/etc/hostname', 'open hostname')
+assert op['res'] >= 0 and op['pid'] == cat['pid'], op
+ne = one(lambda e: '/nonexistent' in (e.get('args', {}).get('path'), e.get('args', {}).get('name')), 'stat nonexistent')
+assert ne['res'] == -2, ne
+" "$T/ptcmd.json"
 
 # The whole host, ended with Ctrl-C: counters on stderr, status 0.
 "$VIGIL" trace --json -s openat > "$T/host.json" 2> "$T/host.err" &

@@ -48,11 +48,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigil trace [OPTIONS] [-p PID | --cgroup PATH | -- CMD [ARGS...]]\n"
 		"\n"
-		"Print syscalls and process events as they happen, captured with eBPF.\n"
+		"Print syscalls and process events as they happen, captured with eBPF or ptrace.\n"
 		"Without -p, --cgroup or a command, the whole host is traced.\n"
 		"\n"
 		"  -p, --pid PID        trace this process and its descendants (repeatable)\n"
 		"      --cgroup PATH    trace the processes of this cgroup v2 directory\n"
+		"  -c, --capture MODE   auto (default), bpf or ptrace (with -p or a command);\n"
+		"                       with -p, ptrace attaches and detaches on Ctrl-C\n"
 		"  -j, --json           one JSON object per line instead of text\n"
 		"  -o, --output FILE    write events to FILE instead of stdout\n"
 		"  -s, --syscalls LIST  comma-separated event types to print (default: all);\n"
@@ -168,7 +170,8 @@ int cmd_trace(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, 'c' },
+		{ "cgroup", required_argument, NULL, 'C' },
+		{ "capture", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "syscalls", required_argument, NULL, 's' },
@@ -182,12 +185,12 @@ int cmd_trace(int argc, char **argv)
 	bool interest[VG_SC_COUNT], any_shown = false;
 	struct trace tr = { .out = stdout };
 	pid_t pids[MAX_PIDS], child = 0;
-	int npids = 0, status = 0, rc = 0, opt;
+	int npids = 0, status = 0, rc = 0, opt, mode = CAPTURE_AUTO;
 	char path[4096];
 	struct capture *cap;
 	char err[256];
 
-	while ((opt = getopt_long(argc, argv, "+p:jo:s:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:c:jo:s:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': {
 			char *end;
@@ -205,9 +208,17 @@ int cmd_trace(int argc, char **argv)
 			copts.scope = VG_SCOPE_TREE;
 			break;
 		}
-		case 'c':
+		case 'C':
 			copts.scope = VG_SCOPE_CGROUP;
 			copts.cgroup_path = optarg;
+			break;
+		case 'c':
+			mode = capture_mode_parse(optarg);
+			if (mode < 0) {
+				fprintf(stderr, "vigil trace: --capture %s: expected auto, bpf or "
+						"ptrace\n", optarg);
+				return 2;
+			}
 			break;
 		case 'j':
 			tr.json = true;
@@ -263,6 +274,14 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "vigil trace: -p and --cgroup exclude each other\n");
 		return 2;
 	}
+	if (copts.scope != VG_SCOPE_TREE) {
+		if (mode == CAPTURE_PTRACE) {
+			fprintf(stderr, "vigil trace: --capture ptrace follows processes: give -p PID "
+					"or a command\n");
+			return 2;
+		}
+		mode = CAPTURE_BPF; /* the host or a cgroup: only eBPF sees them */
+	}
 
 	/* capture what is printed, plus what keeps the tables right */
 	for (int t = 0; t < VG_SC_COUNT; t++)
@@ -290,9 +309,9 @@ int cmd_trace(int argc, char **argv)
 		}
 	}
 
-	cap = capture_bpf__open(&copts, err, sizeof(err));
+	cap = capture_open_mode(mode, &copts, err, sizeof(err));
 	if (!cap) {
-		fprintf(stderr, "vigil trace: cannot start eBPF capture: %s\n", err);
+		fprintf(stderr, "vigil trace: cannot start capture: %s\n", err);
 		proctable__free(tr.procs);
 		return 1;
 	}

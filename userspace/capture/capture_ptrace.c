@@ -18,6 +18,7 @@
  * the workload. Without a tracer its filtered syscalls would fail with
  * ENOSYS, which is worse than stopping.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -85,6 +86,14 @@ struct capture_ptrace {
 	pthread_t tracer;
 	bool tracer_running;
 	struct pidmap threads, procs;
+
+	/* attach mode (capture__track): running processes, no seccomp filter,
+	 * every syscall stops twice; detached again on close
+	 */
+	bool attach;
+	pid_t *attach_pids;
+	int nattach;
+	volatile sig_atomic_t detach; /* set by close, seen by the tracer */
 
 	/* spawn handshake: the tracer forks the child and reports its pid */
 	const char *path;
@@ -819,34 +828,105 @@ static void handle_stop(struct capture_ptrace *c, pid_t pid, int status)
 		break; /* the first stop of a new tracee */
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
-			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) > 0 &&
-			    info.op == PTRACE_SYSCALL_INFO_EXIT)
+			long n = ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info);
+
+			if (n > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT)
 				on_syscall_exit(c, t, info.exit.rval);
+			else if (n > 0 && info.op == PTRACE_SYSCALL_INFO_ENTRY) /* attach mode */
+				on_syscall_enter(c, t, info.entry.nr,
+						 (const uint64_t *)info.entry.args);
 			break;
 		}
 		inject = sig; /* a signal for the tracee: deliver it */
 		break;
 	}
-	ptrace(t->in_syscall ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, inject);
+	ptrace(t->in_syscall || c->attach ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, inject);
 }
 
-static void *tracer_main(void *arg)
+static size_t live_threads(const struct capture_ptrace *c)
 {
-	struct capture_ptrace *c = arg;
-	int fds[2], status, err = 0;
-	pid_t pid = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->threads.cap; i++)
+		n += c->threads.keys[i] > 0;
+	return n;
+}
+
+/* Let a stopped tracee go; a signal caught in delivery is handed back. */
+static void detach_one(struct capture_ptrace *c, pid_t pid, int status)
+{
+	struct tstate *t = pidmap_get(&c->threads, pid);
+	int sig = 0;
+
+	if (WIFSTOPPED(status)) {
+		if ((status >> 16) == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80))
+			sig = WSTOPSIG(status);
+		ptrace(PTRACE_DETACH, pid, 0, sig);
+	}
+	if (t)
+		thread_free(c, t);
+}
+
+/* Stop every tracee and let it go (attach mode), as strace does on Ctrl-C.
+ * stopped is a tracee already in a stop (its status already taken), or 0.
+ */
+static void detach_all(struct capture_ptrace *c, pid_t stopped, int stopped_status)
+{
+	int status;
+	pid_t pid;
+
+	if (stopped > 0)
+		detach_one(c, stopped, stopped_status);
+	for (size_t i = 0; i < c->threads.cap; i++)
+		if (c->threads.keys[i] > 0)
+			ptrace(PTRACE_INTERRUPT, c->threads.keys[i], 0, 0);
+	/* each one stops (or exits) once: then it can be detached; a child
+	 * forked meanwhile arrives stopped and unknown, and goes too
+	 */
+	while (live_threads(c) && (pid = waitpid(-1, &status, __WALL)) > 0)
+		detach_one(c, pid, status);
+}
+
+/* Seize every thread of a running process. */
+static int attach_process(struct capture_ptrace *c, pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		pid_t tid = atoi(de->d_name);
+
+		if (tid <= 0)
+			continue;
+		if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_OPTIONS & ~(PTRACE_O_TRACESECCOMP |
+								     PTRACE_O_EXITKILL)) == 0 &&
+		    ptrace(PTRACE_INTERRUPT, tid, 0, 0) == 0 && thread_get(c, tid))
+			n++;
+	}
+	closedir(d);
+	return n ? 0 : -ESRCH;
+}
+
+static pid_t start_child(struct capture_ptrace *c)
+{
+	int fds[2], err = 0;
+	pid_t pid;
 	char go;
 
-	if (pipe2(fds, O_CLOEXEC)) {
-		err = -errno;
-		goto report;
-	}
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		goto report;
+		return err;
 	}
 	if (pid == 0) {
 		close(fds[1]);
@@ -864,25 +944,47 @@ static void *tracer_main(void *arg)
 		err = -errno;
 		close(fds[1]);
 		waitpid(pid, NULL, 0);
-		goto report;
+		return err;
 	}
 	if (!thread_get(c, pid) || write(fds[1], "g", 1) != 1) {
 		err = -ENOMEM;
 		kill(pid, SIGKILL);
 	}
 	close(fds[1]);
-report:
+	return err ? err : pid;
+}
+
+static void *tracer_main(void *arg)
+{
+	struct capture_ptrace *c = arg;
+	int status, err = 0;
+	pid_t pid = 0;
+
+	if (c->attach) {
+		for (int i = 0; i < c->nattach; i++) {
+			int ret = attach_process(c, c->attach_pids[i]);
+
+			if (ret && i == 0)
+				err = ret;
+		}
+	} else {
+		pid = start_child(c);
+		if (pid < 0)
+			err = pid;
+	}
 	pthread_mutex_lock(&c->mu);
 	c->spawned = err ? err : pid;
 	c->base.child = err ? 0 : pid;
 	c->spawn_done = true;
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
-	if (err)
-		return NULL;
 
-	for (;;) {
+	while (!err) {
 		pid = waitpid(-1, &status, __WALL);
+		if (c->detach) {
+			detach_all(c, pid, status);
+			break;
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -902,16 +1004,10 @@ report:
 
 /* --- the capture interface --------------------------------------------- */
 
-static pid_t ptrace_spawn(struct capture *base, const char *path, char *const argv[],
-			  char *const envp[])
+static int start_tracer(struct capture_ptrace *c)
 {
-	struct capture_ptrace *c = (struct capture_ptrace *)base;
-	int err;
+	int err = pthread_create(&c->tracer, NULL, tracer_main, c);
 
-	c->path = path;
-	c->argv = argv;
-	c->envp = envp;
-	err = pthread_create(&c->tracer, NULL, tracer_main, c);
 	if (err)
 		return -err;
 	c->tracer_running = true;
@@ -922,6 +1018,19 @@ static pid_t ptrace_spawn(struct capture *base, const char *path, char *const ar
 	return c->spawned;
 }
 
+static pid_t ptrace_spawn(struct capture *base, const char *path, char *const argv[],
+			  char *const envp[])
+{
+	struct capture_ptrace *c = (struct capture_ptrace *)base;
+
+	if (c->attach)
+		return -EBUSY;
+	c->path = path;
+	c->argv = argv;
+	c->envp = envp;
+	return start_tracer(c);
+}
+
 static int ptrace_poll(struct capture *base, int timeout_ms)
 {
 	struct capture_ptrace *c = (struct capture_ptrace *)base;
@@ -929,6 +1038,13 @@ static int ptrace_poll(struct capture *base, int timeout_ms)
 	struct outbuf tmp;
 	const char *why;
 	size_t off = 0;
+
+	if (c->attach && !c->tracer_running) {
+		int err = start_tracer(c);
+
+		if (err < 0)
+			return err;
+	}
 
 	pthread_mutex_lock(&c->mu);
 	if (!c->fill.len && timeout_ms && !c->tracer_done && !c->base.child_done) {
@@ -969,11 +1085,23 @@ static int ptrace_poll(struct capture *base, int timeout_ms)
 	return (int)(c->st.events - before);
 }
 
+/* Attach mode: processes are collected here and seized when the first
+ * poll starts the tracer thread (every ptrace call must come from it).
+ */
 static int ptrace_track(struct capture *base, pid_t pid)
 {
-	(void)base;
-	(void)pid;
-	return -EOPNOTSUPP; /* the workload is started under capture by spawn() */
+	struct capture_ptrace *c = (struct capture_ptrace *)base;
+	pid_t *more;
+
+	if (c->tracer_running || c->path)
+		return -EBUSY;
+	more = realloc(c->attach_pids, (c->nattach + 1) * sizeof(*more));
+	if (!more)
+		return -ENOMEM;
+	c->attach_pids = more;
+	c->attach_pids[c->nattach++] = pid;
+	c->attach = true;
+	return 0;
 }
 
 static int ptrace_stats(struct capture *base, struct capture_stats *st)
@@ -986,42 +1114,54 @@ static int ptrace_stats(struct capture *base, struct capture_stats *st)
 	return 0;
 }
 
+static void on_wake(int sig)
+{
+	(void)sig; /* only interrupts the tracer's waitpid */
+}
+
 static void ptrace_close(struct capture *base)
 {
 	struct capture_ptrace *c = (struct capture_ptrace *)base;
+	bool done;
 
+	if (c->tracer_running && c->attach) {
+		/* leave the processes running, untraced */
+		c->detach = 1;
+		pthread_kill(c->tracer, SIGURG);
+		pthread_join(c->tracer, NULL);
+		c->tracer_running = false;
+	}
 	ptrace_poll(base, 0);
 	if (c->tracer_running) {
 		/* the tracer waits for tracees; any left die with vigil (EXITKILL) */
 		pthread_mutex_lock(&c->mu);
-		bool done = c->tracer_done;
+		done = c->tracer_done;
 		pthread_mutex_unlock(&c->mu);
-		if (done)
-			pthread_join(c->tracer, NULL);
-		else
+		if (!done) {
 			pthread_detach(c->tracer);
-	}
-	if (!c->tracer_running || c->tracer_done) {
-		for (size_t i = 0; i < c->threads.cap; i++) {
-			if (c->threads.keys[i] > 0) {
-				struct tstate *t = c->threads.vals[i];
-
-				free(t->rec);
-				free(t);
-			}
+			return; /* it still uses c, which lives until vigil exits */
 		}
-		for (size_t i = 0; i < c->procs.cap; i++)
-			if (c->procs.keys[i] > 0)
-				free(c->procs.vals[i]);
-		free(c->threads.keys);
-		free(c->threads.vals);
-		free(c->procs.keys);
-		free(c->procs.vals);
-		free(c->fill.p);
-		free(c->drain.p);
-		free(c);
+		pthread_join(c->tracer, NULL);
 	}
-	/* else the detached tracer still uses it: it lives until vigil exits */
+	for (size_t i = 0; i < c->threads.cap; i++) {
+		if (c->threads.keys[i] > 0) {
+			struct tstate *t = c->threads.vals[i];
+
+			free(t->rec);
+			free(t);
+		}
+	}
+	for (size_t i = 0; i < c->procs.cap; i++)
+		if (c->procs.keys[i] > 0)
+			free(c->procs.vals[i]);
+	free(c->threads.keys);
+	free(c->threads.vals);
+	free(c->procs.keys);
+	free(c->procs.vals);
+	free(c->attach_pids);
+	free(c->fill.p);
+	free(c->drain.p);
+	free(c);
 }
 
 static const struct capture_ops ptrace_ops = {
@@ -1071,6 +1211,8 @@ struct capture *capture_ptrace__open(const struct capture_opts *opts, char *err,
 	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	/* a handler without SA_RESTART: SIGURG breaks the tracer out of waitpid */
+	sigaction(SIGURG, &(struct sigaction){ .sa_handler = on_wake }, NULL);
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	c->wall_offset = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 + rt.tv_nsec - mono.tv_nsec;

@@ -66,15 +66,16 @@ int vg_container_detect(struct vg_container *c, pid_t pid, char *err, size_t err
 
 /*
  * Recognise the container in the text of a /proc/PID/cgroup file (v1 and v2
- * lines). Returns 0 with id, full_id, runtime and source "cgroup" set, or
- * -ENOENT when no line names a container (the host, or garbage).
+ * lines; the first line naming one wins). c is cleared, then on 0 holds id,
+ * full_id, runtime and source "cgroup"; -ENOENT when no line names a
+ * container (the host, or garbage).
  */
 int vg_container_from_cgroup(const char *text, struct vg_container *c);
 
 /*
- * The same over procfs/PID/cgroup (procfs "/proc" unless testing). Returns 0,
- * -ENOENT as above, -EFBIG past VG_CGROUP_FILE_MAX, or -errno of the read;
- * err says which on failure.
+ * The same over procfs/PID/cgroup (procfs "/proc" unless testing; pid 0 is
+ * "self"). Returns 0, -ENOENT as above, -ESRCH when the file is missing,
+ * -EFBIG past VG_CGROUP_FILE_MAX, or -errno of the read; err says which.
  */
 int vg_container_from_pid(const char *procfs, pid_t pid, struct vg_container *c, char *err,
 			  size_t errlen);
@@ -94,10 +95,16 @@ int vg_ecs_fetch(const char *uri, struct vg_container *c, int timeout_ms, char *
 
 /*
  * Fill c from the JSON of GET ${ECS_CONTAINER_METADATA_URI_V4} (container)
- * or of GET .../task (task). Keys that are there and well-typed are copied
- * even when others are not. Returns 0 when every expected key was found;
- * -EBADMSG when json is not a JSON object; -ENOENT / -EINVAL for a missing /
- * wrongly typed key, err naming each one.
+ * or of GET .../task (task); other fields of c are left as they are, so the
+ * task's values override the container's labels. Keys that are there and
+ * well-typed are copied even when others are not. Returns 0 when every
+ * expected key was found; -EBADMSG (nothing copied) when json is not one JSON
+ * object; else the errno of the first problem, -ENOENT for a missing key or
+ * -EINVAL for a wrong type, with err naming every problem, e.g.
+ * "ecs container: \"Image\" is missing; \"Name\" is int, not a string".
+ * The container's DockerId, Name, Image, ImageID and StartedAt and the task's
+ * Cluster, TaskARN, Family and Revision are expected; LaunchType and
+ * AvailabilityZone are optional (older agents, EC2 do not send them).
  */
 int vg_ecs_parse_container(const char *json, size_t len, struct vg_container *c, char *err,
 			   size_t errlen);
@@ -115,7 +122,8 @@ struct vg_http_response {
  * Parse a complete HTTP/1.x response of len bytes (the peer has closed):
  * status line, headers, then a body framed by Content-Length, chunked
  * transfer coding (decoded in place in buf) or the end of the data.
- * Returns 0, or -EPROTO with err saying what is wrong or truncated.
+ * Returns 0, -EPROTO with err saying what is wrong or truncated, or -EINVAL
+ * for a NULL buf or r.
  */
 int vg_http_parse(char *buf, size_t len, struct vg_http_response *r, char *err, size_t errlen);
 
