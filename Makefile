@@ -125,7 +125,8 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL) | $(DEPS_STAMP)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(filter userspace/events/% userspace/lib/%,$(LIB_SRCS))
+		-o $@ $< $(filter userspace/events/% userspace/lib/% userspace/state/container.c,$(LIB_SRCS)) \
+		-ljson-c
 
 # Programs the end-to-end scripts run under vigil.
 $(OUTPUT)/e2e/%: tests/e2e/%.c | $(DEPS_STAMP)
