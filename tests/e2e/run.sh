@@ -73,6 +73,52 @@ else
 	fail run_fargate_fallback "rc=$rc" "$(cat "$T/fargate.err")"
 fi
 
+# Container identity from the ECS task metadata endpoint v4, served for real
+# on loopback from the format's fixtures.
+port=$(free_port)
+python3 - "$port" tests/fuzz/corpus/ecs > "$T/ecs.log" 2>&1 <<'PY' &
+import http.server, sys
+port, fixtures = int(sys.argv[1]), sys.argv[2]
+paths = {"/v4/abc": "container.json", "/v4/abc/task": "task.json"}
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        name = paths.get(self.path)
+        if not name:
+            self.send_error(404)
+            return
+        body = open(fixtures + "/" + name, "rb").read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+srv=$!
+for i in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" \
+	2>/dev/null && break; sleep 0.1; done
+ECS_CONTAINER_METADATA_URI_V4=http://127.0.0.1:$port/v4/abc VIGIL_SECRET=x \
+	"$VIGIL" run --capture ptrace --events "$T/ecs.json" -- sh -c 'env > '"$T/env.txt" 2> "$T/ecs.err"
+rc=$?
+kill $srv; wait $srv 2>/dev/null
+if [ $rc -eq 0 ] && python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert ev, "no events"
+for e in ev:
+    c = e["container"]
+    assert c["source"] == "ecs" and c["name"] == "web", c
+    assert c["id"] == "4c1e0f9a7b2d" and c["image_tag"] == "2.4.1", c
+    assert c["task_arn"].endswith("task/prod/0f4b8e2a6c1d4e9b8a7f3c2d1e0b9a8f"), c
+    assert c["launch_type"] == "FARGATE" and c["cluster"].endswith("cluster/prod"), c
+env = open(sys.argv[2]).read()
+assert "ECS_CONTAINER_METADATA_URI_V4=" in env and "VIGIL_SECRET" not in env, env
+' "$T/ecs.json" "$T/env.txt"; then
+	pass run_container_identity_ecs
+else
+	fail run_container_identity_ecs "rc=$rc" "$(cat "$T/ecs.err")" "$(head -c 600 "$T/ecs.json")"
+fi
+
 for b in $BACKENDS; do
 	# SIGTERM to vigil reaches the workload, which exits with its own code.
 	"$VIGIL" run --capture $b -- sh -c 'trap "exit 42" TERM; while :; do sleep 0.05; done' &

@@ -23,12 +23,14 @@
 #include "../lib/exec.h"
 #include "../lib/log.h"
 #include "../lib/strbuf.h"
+#include "../state/container.h"
 #include "../state/proctable.h"
 
 /* Forwarded to the workload, as tini and the Sysdig agent do. */
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 struct run {
+	struct vg_container container; /* every process of the workload is in it */
 	struct vg_proctable *procs;
 	FILE *events; /* --events: every event as a JSON line */
 	struct strbuf line;
@@ -60,6 +62,7 @@ static void on_event(void *ctx, struct vg_event *ev)
 {
 	struct run *r = ctx;
 
+	ev->container = &r->container;
 	proctable__update(r->procs, ev);
 	if (!r->events)
 		return;
@@ -109,7 +112,7 @@ int cmd_run(int argc, char **argv)
 	struct capture_opts copts = { .scope = VG_SCOPE_TREE };
 	int mode = capture_mode_parse(getenv("VIGIL_CAPTURE")), opt, sfd, status = 0, rc;
 	struct run run = { 0 };
-	char path[4096], err[256], **env;
+	char path[4096], err[512], **env;
 	struct capture *cap;
 	sigset_t sigs;
 	pid_t child;
@@ -191,6 +194,12 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "vigil run: out of resources\n");
 		return 1;
 	}
+	/* vigil runs inside the workload's container: its identity is vigil's */
+	vg_container_detect(&run.container, 0, err, sizeof(err));
+	if (err[0])
+		log_warn("run: container identity: %s", err);
+	log_info("run: container %s (%s), from %s", run.container.id, run.container.name,
+		 run.container.source);
 	copts.cb = on_event;
 	copts.ctx = &run;
 	cap = capture_open_mode(mode, &copts, err, sizeof(err));

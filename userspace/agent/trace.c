@@ -22,11 +22,24 @@
 #include "../lib/exec.h"
 #include "../lib/log.h"
 #include "../lib/strbuf.h"
+#include "../state/container.h"
 #include "../state/proctable.h"
 
 #define MAX_PIDS 64 /* -p given at most this many times */
 
+/* The container of each traced process, read from its cgroup once and
+ * interned by id (a host has few containers and many processes).
+ */
+struct container_of {
+	pid_t pid;
+	const struct vg_container *c;
+};
+
 struct trace {
+	struct container_of *by_pid; /* open addressing, 0 = empty, -1 = removed */
+	size_t by_pid_cap, by_pid_used;
+	struct vg_container **known;
+	size_t nknown;
 	bool json;
 	bool shown[VG_TYPE_COUNT]; /* types printed */
 	struct vg_proctable *procs;
@@ -91,11 +104,105 @@ static int parse_syscalls(const char *list, bool *shown)
 	return err;
 }
 
+static struct container_of *by_pid_slot(struct trace *tr, pid_t pid, bool insert)
+{
+	size_t mask = tr->by_pid_cap - 1, i = ((uint32_t)pid * 2654435761u) & mask;
+	struct container_of *free_slot = NULL;
+
+	for (size_t n = 0; n < tr->by_pid_cap; n++, i = (i + 1) & mask) {
+		struct container_of *e = &tr->by_pid[i];
+
+		if (e->pid == pid)
+			return e;
+		if (e->pid == -1 && !free_slot)
+			free_slot = e;
+		if (e->pid == 0)
+			return insert ? (free_slot ? free_slot : e) : NULL;
+	}
+	return insert ? free_slot : NULL;
+}
+
+static const struct vg_container *intern(struct trace *tr, const struct vg_container *c)
+{
+	struct vg_container **more, *copy;
+
+	for (size_t i = 0; i < tr->nknown; i++)
+		if (!strcmp(tr->known[i]->full_id, c->full_id))
+			return tr->known[i];
+	more = realloc(tr->known, (tr->nknown + 1) * sizeof(*more));
+	copy = malloc(sizeof(*copy));
+	if (!more || !copy) {
+		free(copy);
+		if (more)
+			tr->known = more;
+		return NULL;
+	}
+	*copy = *c;
+	tr->known = more;
+	tr->known[tr->nknown++] = copy;
+	return copy;
+}
+
+/* The container of ev's process: its parent's for a new one, else its cgroup's. */
+static const struct vg_container *container_lookup(struct trace *tr, const struct vg_event *ev)
+{
+	struct container_of *e;
+	struct vg_container c;
+	char err[256];
+
+	if ((tr->by_pid_used + 1) * 2 > tr->by_pid_cap) {
+		struct container_of *old = tr->by_pid;
+		size_t old_cap = tr->by_pid_cap;
+
+		tr->by_pid_cap = old_cap ? old_cap * 2 : 1024;
+		tr->by_pid = calloc(tr->by_pid_cap, sizeof(*tr->by_pid));
+		tr->by_pid_used = 0;
+		if (!tr->by_pid) {
+			tr->by_pid = old;
+			tr->by_pid_cap = old_cap;
+			return NULL;
+		}
+		for (size_t i = 0; i < old_cap; i++) {
+			if (old[i].pid > 0) {
+				*by_pid_slot(tr, old[i].pid, true) = old[i];
+				tr->by_pid_used++;
+			}
+		}
+		free(old);
+	}
+	e = by_pid_slot(tr, ev->pid, false);
+	if (e)
+		return e->c;
+	e = ev->type == VG_EV_FORK ? by_pid_slot(tr, ev->parent_pid, false) : NULL;
+	if (e) {
+		c = *e->c;
+	} else if (vg_container_from_pid("/proc", ev->pid, &c, err, sizeof(err))) {
+		memset(&c, 0, sizeof(c)); /* no container, or the process is gone */
+		strcpy(c.id, "host");
+		strcpy(c.full_id, "host");
+		strcpy(c.name, "host");
+		strcpy(c.source, "host");
+	}
+	e = by_pid_slot(tr, ev->pid, true);
+	if (e->pid == 0)
+		tr->by_pid_used++;
+	e->pid = ev->pid;
+	e->c = intern(tr, &c);
+	return e->c;
+}
+
 static void on_event(void *ctx, struct vg_event *ev)
 {
 	struct trace *tr = ctx;
 	struct vg_proc *proc;
 
+	ev->container = container_lookup(tr, ev);
+	if (ev->type == VG_EV_PROCEXIT && ev->group_dead) {
+		struct container_of *e = by_pid_slot(tr, ev->pid, false);
+
+		if (e)
+			e->pid = -1;
+	}
 	proctable__update(tr->procs, ev);
 	if (!tr->shown[ev->type])
 		return;
@@ -359,6 +466,10 @@ out:
 	fflush(tr.out);
 	strbuf_free(&tr.line);
 	proctable__free(tr.procs);
+	for (size_t i = 0; i < tr.nknown; i++)
+		free(tr.known[i]);
+	free(tr.known);
+	free(tr.by_pid);
 	if (tr.out != stdout)
 		fclose(tr.out);
 	return rc;

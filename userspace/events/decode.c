@@ -125,6 +125,7 @@ int vg_decode(const void *data, size_t size, int64_t wall_offset, struct vg_even
 
 	memset(ev, 0, offsetof(struct vg_event, resolved));
 	ev->resolved[0] = ev->resolved[1] = NULL;
+	ev->container = NULL;
 	if (size < sizeof(*r)) {
 		*why = "record shorter than its header";
 		return -EINVAL;

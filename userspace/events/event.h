@@ -15,6 +15,8 @@
 
 #include "syscalls.h"
 
+struct vg_container;
+
 #define VG_STR_TRUNC 0x1 /* cut at its limit */
 #define VG_STR_FAULT 0x2 /* the memory could not be read */
 
@@ -80,6 +82,7 @@ struct vg_event {
 	/* filled by the state tables before the event is handed on */
 	const char *resolved[2]; /* absolute forms of the path arguments */
 	uint64_t seq;		 /* event number since start */
+	const struct vg_container *container; /* the workload's container; NULL: host */
 };
 
 /* Blob of argument @arg of @ev, or NULL when the argument has no memory. */

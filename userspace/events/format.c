@@ -12,6 +12,7 @@
 
 #include "flags.h"
 #include "format.h"
+#include "../state/container.h"
 
 #define E(x) [x] = #x
 static const char *const errno_names[] = {
@@ -303,6 +304,36 @@ void vg_format_text(struct strbuf *b, const struct vg_event *ev, const struct vg
 	}
 }
 
+/* "container":{...}: the fields that are known. */
+static void json_container(struct strbuf *b, const struct vg_container *c)
+{
+	const struct {
+		const char *key, *val;
+	} f[] = {
+		{ "id", c->id },
+		{ "name", c->name },
+		{ "image", c->image },
+		{ "image_repository", c->image_repository },
+		{ "image_tag", c->image_tag },
+		{ "image_digest", c->image_digest },
+		{ "task_arn", c->task_arn },
+		{ "cluster", c->cluster },
+		{ "launch_type", c->launch_type },
+		{ "source", c->source },
+	};
+	bool first = true;
+
+	strbuf_puts(b, ",\"container\":{");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!f[i].val[0])
+			continue;
+		strbuf_addf(b, "%s\"%s\":", first ? "" : ",", f[i].key);
+		strbuf_json_str(b, f[i].val, strlen(f[i].val));
+		first = false;
+	}
+	strbuf_puts(b, "}");
+}
+
 void vg_format_json(struct strbuf *b, const struct vg_event *ev, const struct vg_proc *proc)
 {
 	const char *err;
@@ -316,6 +347,8 @@ void vg_format_json(struct strbuf *b, const struct vg_event *ev, const struct vg
 	strbuf_puts(b, "\"comm\":");
 	strbuf_json_str(b, ev->comm, strlen(ev->comm));
 	strbuf_addf(b, ",\"uid\":%u,\"gid\":%u", ev->uid, ev->gid);
+	if (ev->container)
+		json_container(b, ev->container);
 	if (ev->type == VG_EV_FORK) {
 		strbuf_addf(b, ",\"parent_pid\":%u,\"parent_tid\":%u,\"thread\":%s}", ev->parent_pid,
 			    ev->parent_tid, ev->is_thread ? "true" : "false");
