@@ -25,7 +25,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf -I$
 
 # Debian bookworm packages: build, static link, tests, benchmarks.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libclang-rt-14-dev busybox-static python3 bc file libjson-c-dev
+	libclang-rt-14-dev busybox-static python3 bc file libjson-c-dev strace util-linux
 
 BPF_SRCS := bpf/syscalls.bpf.c bpf/sched.bpf.c
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
