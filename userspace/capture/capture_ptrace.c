@@ -405,7 +405,11 @@ static void rec_init(struct vg_rec *r, uint16_t kind, const struct tstate *t,
 
 /* --- thread and process state ------------------------------------------ */
 
-static struct tstate *thread_new(struct capture_ptrace *c, pid_t tid, pid_t tgid)
+/* comm: the thread's name when the caller knows it (a new task has its
+ * parent's), else NULL to read it from /proc.
+ */
+static struct tstate *thread_new(struct capture_ptrace *c, pid_t tid, pid_t tgid,
+				 const char *comm)
 {
 	struct tstate *t = calloc(1, sizeof(*t));
 
@@ -420,7 +424,10 @@ static struct tstate *thread_new(struct capture_ptrace *c, pid_t tid, pid_t tgid
 	t->tid = tid;
 	t->tgid = tgid;
 	t->type = -1;
-	proc_comm(tid, t->comm);
+	if (comm)
+		memcpy(t->comm, comm, sizeof(t->comm));
+	else
+		proc_comm(tid, t->comm);
 	return t;
 }
 
@@ -474,7 +481,7 @@ static struct tstate *thread_get(struct capture_ptrace *c, pid_t tid)
 
 	if (t)
 		return t;
-	t = thread_new(c, tid, proc_status(tid, &s) == 0 && s.tgid ? s.tgid : tid);
+	t = thread_new(c, tid, proc_status(tid, &s) == 0 && s.tgid ? s.tgid : tid, NULL);
 	if (!t)
 		return NULL;
 	p = proc_get(c, t->tgid, true);
@@ -631,6 +638,7 @@ static void on_exec(struct capture_ptrace *c, struct tstate *t, pid_t old_tid)
 	struct pstate *p = proc_get(c, t->tgid, true);
 	char filename[VG_STR_MAX + 32], path[64], buf[32];
 	struct vg_rec *pending;
+	bool have_status;
 	struct status s;
 	uint32_t flen = 0;
 	ssize_t n;
@@ -645,8 +653,11 @@ static void on_exec(struct capture_ptrace *c, struct tstate *t, pid_t old_tid)
 	}
 	if (p)
 		p->nthreads = 1;
-	proc_comm(t->tid, t->comm);
-	proc_refresh_creds(p, t->tid);
+	have_status = proc_status(t->tid, &s) == 0;
+	if (p && have_status) {
+		p->uid = s.uid;
+		p->gid = s.gid;
+	}
 
 	/* the program as the kernel names it: /dev/fd/N[/PATH] for execveat on a dirfd */
 	pending = (struct vg_rec *)t->rec;
@@ -665,6 +676,23 @@ static void on_exec(struct capture_ptrace *c, struct tstate *t, pid_t old_tid)
 			flen = VG_STR_MAX;
 	}
 
+	/* the kernel names the task after the program's file name (15 bytes);
+	 * a program run from an fd is named after its dentry: ask /proc then
+	 */
+	if (flen && strncmp(filename, "/dev/fd/", 8)) {
+		const char *base = memrchr(filename, '/', flen);
+		size_t n_base;
+
+		base = base ? base + 1 : filename;
+		n_base = filename + flen - base;
+		if (n_base > VG_TASK_COMM_LEN - 1)
+			n_base = VG_TASK_COMM_LEN - 1;
+		memcpy(t->comm, base, n_base);
+		t->comm[n_base] = '\0';
+	} else {
+		proc_comm(t->tid, t->comm);
+	}
+
 	/* the pending syscall record is replaced by the exec record */
 	rec_init(r, VG_K_EXEC, t, p);
 	r->ts_ns = mono_ns();
@@ -674,7 +702,7 @@ static void on_exec(struct capture_ptrace *c, struct tstate *t, pid_t old_tid)
 	if (read_file(path, buf, sizeof(buf)) > 0)
 		r->exec.loginuid = strtoul(buf, NULL, 10);
 	exec_stat(t->tid, &r->exec);
-	if (proc_status(t->tid, &s) == 0) {
+	if (have_status) {
 		r->exec.euid = s.euid;
 		r->exec.egid = s.egid;
 		r->exec.cap_effective = s.cap_eff;
@@ -742,17 +770,24 @@ static void on_new_task(struct capture_ptrace *c, struct tstate *parent, pid_t t
 		t = NULL;
 	}
 	if (!t) {
-		t = thread_new(c, tid, thread ? parent->tgid : tid);
+		/* all a new task's details are its parent's: no /proc to read */
+		t = thread_new(c, tid, thread ? parent->tgid : tid, parent->comm);
 		if (!t)
 			return;
-		p = proc_get(c, t->tgid, true);
-		if (p) {
-			p->nthreads++;
-			if (!thread && pp) {
-				p->uid = pp->uid;
-				p->gid = pp->gid;
+		p = thread ? pp : proc_get(c, t->tgid, false);
+		if (!p && !thread && pp && (p = calloc(1, sizeof(*p)))) {
+			p->tgid = t->tgid;
+			p->uid = pp->uid;
+			p->gid = pp->gid;
+			if (pidmap_put(&c->procs, p->tgid, p)) {
+				free(p);
+				p = NULL;
 			}
 		}
+		if (!p)
+			p = proc_get(c, t->tgid, true);
+		if (p)
+			p->nthreads++;
 	}
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	rec_init(&r, VG_K_FORK, t, proc_get(c, t->tgid, false));
