@@ -23,5 +23,9 @@ int capture_mode_parse(const char *s);
  */
 struct capture *capture_open_mode(int mode, const struct capture_opts *opts, char *err,
 				  size_t errlen);
+/* --ring-size ARG for command cmd: 0, or -EINVAL after saying why on stderr. */
+int ring_size_parse(const char *cmd, const char *arg, uint32_t *out);
+/* A wait status as a shell reports it: the code, or 128+N for signal N. */
+int exit_code_of(int status);
 
 #endif /* VIGIL_AGENT_H */

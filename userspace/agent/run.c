@@ -90,15 +90,6 @@ static char **child_env(void)
 	return env;
 }
 
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -140,18 +131,10 @@ int cmd_run(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'r': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 0);
-
-			if (*end || n < VG_RING_MIN || n > VG_RING_MAX || (n & (n - 1))) {
-				fprintf(stderr, "vigil run: --ring-size %s: must be a power of two "
-						"from %u to %u\n", optarg, VG_RING_MIN, VG_RING_MAX);
+		case 'r':
+			if (ring_size_parse("run", optarg, &copts.ring_bytes))
 				return 2;
-			}
-			copts.ring_bytes = n;
 			break;
-		}
 		case 'v':
 			vg_log_level++;
 			break;

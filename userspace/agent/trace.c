@@ -264,15 +264,6 @@ static void print_stats(struct capture *cap, struct trace *tr)
 		(unsigned long long)st.decode_errors);
 }
 
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -348,18 +339,10 @@ int cmd_trace(int argc, char **argv)
 			for (int t = 0; t < VG_TYPE_COUNT; t++)
 				printf("%s\n", vg_type_name(t));
 			return 0;
-		case 'r': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 0);
-
-			if (*end || n < VG_RING_MIN || n > VG_RING_MAX || (n & (n - 1))) {
-				fprintf(stderr, "vigil trace: --ring-size %s: must be a power of two "
-						"from %u to %u\n", optarg, VG_RING_MIN, VG_RING_MAX);
+		case 'r':
+			if (ring_size_parse("trace", optarg, &copts.ring_bytes))
 				return 2;
-			}
-			copts.ring_bytes = n;
 			break;
-		}
 		case 'v':
 			vg_log_level++;
 			break;

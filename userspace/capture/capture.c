@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,8 +64,8 @@ void capture_child_prepare(void)
 			signal(sig, SIG_DFL);
 }
 
-pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
-			    char *const envp[])
+pid_t capture_fork_held(const char *path, char *const argv[], char *const envp[],
+			int (*before_exec)(void *arg), void *arg, int *release_fd)
 {
 	int fds[2], err;
 	pid_t pid;
@@ -81,24 +82,54 @@ pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const arg
 	}
 	if (pid == 0) {
 		capture_child_prepare();
-		/* the workload dies with vigil, as under ptrace's EXITKILL */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(fds[1]);
 		if (read(fds[0], &go, 1) != 1)
-			_exit(127);
-		execve(path, argv, envp); /* the pipe is O_CLOEXEC: no close to trace */
+			_exit(127); /* vigil gave up on it */
+		if (before_exec && before_exec(arg))
+			_exit(126);
+		execve(path, argv, envp); /* the pipe is O_CLOEXEC: no close to capture */
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(fds[0]);
+	*release_fd = fds[1];
+	return pid;
+}
+
+int capture_release(int release_fd)
+{
+	int err = write(release_fd, "g", 1) == 1 ? 0 : -EPIPE;
+
+	close(release_fd);
+	return err;
+}
+
+static int die_with_vigil(void *arg)
+{
+	(void)arg;
+	/* the workload dies with vigil, as under ptrace's EXITKILL */
+	return prctl(PR_SET_PDEATHSIG, SIGKILL) ? -errno : 0;
+}
+
+pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
+			    char *const envp[])
+{
+	int release, err;
+	pid_t pid;
+
+	pid = capture_fork_held(path, argv, envp, die_with_vigil, NULL, &release);
+	if (pid < 0)
+		return pid;
 	err = c->ops->track(c, pid);
-	if (err || write(fds[1], "g", 1) != 1) {
-		if (!err)
-			err = -EPIPE;
-		close(fds[1]); /* the held child exits 127 */
+	if (err) {
+		close(release); /* the held child exits 127 */
 		waitpid(pid, NULL, 0);
 		return err;
 	}
-	close(fds[1]);
+	err = capture_release(release);
+	if (err) {
+		waitpid(pid, NULL, 0);
+		return err;
+	}
 	c->child = pid;
 	return pid;
 }
@@ -114,4 +145,14 @@ void capture_reap(struct capture *c)
 			c->child_done = true;
 		}
 	}
+}
+
+int capture_check_ring(uint32_t ring, char *err, size_t errlen)
+{
+	if (ring < VG_RING_MIN || ring > VG_RING_MAX || (ring & (ring - 1))) {
+		snprintf(err, errlen, "ring buffer size %u: must be a power of two in %u..%u",
+			 ring, VG_RING_MIN, VG_RING_MAX);
+		return -EINVAL;
+	}
+	return 0;
 }

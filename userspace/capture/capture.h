@@ -89,10 +89,18 @@ struct capture {
 	bool child_done;
 };
 
-/* For backends: fork path held on a pipe, follow it with ops->track, then
- * let it exec. */
+/* For backends: fork a child that waits on a pipe until capture_release(),
+ * then runs before_exec(arg) (if given; nonzero: exit 126) and execs path.
+ */
+pid_t capture_fork_held(const char *path, char *const argv[], char *const envp[],
+			int (*before_exec)(void *arg), void *arg, int *release_fd);
+int capture_release(int release_fd);
+/* For backends: fork path held, follow it with ops->track, then let it exec. */
 pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const argv[],
 			    char *const envp[]);
+/* For backends: 0 when ring is a power of two in VG_RING_MIN..VG_RING_MAX,
+ * else -EINVAL with the reason in err. */
+int capture_check_ring(uint32_t ring, char *err, size_t errlen);
 /* For backends, in a forked child: default signal mask and dispositions. */
 void capture_child_prepare(void);
 /* For backends: reap every exited child without blocking, noting the

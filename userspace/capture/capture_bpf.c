@@ -239,9 +239,7 @@ struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, si
 	struct capture_bpf *c;
 	int ret;
 
-	if (ring < VG_RING_MIN || ring > VG_RING_MAX || (ring & (ring - 1))) {
-		snprintf(err, errlen, "ring buffer size %u: must be a power of two in %u..%u",
-			 ring, VG_RING_MIN, VG_RING_MAX);
+	if (capture_check_ring(ring, err, errlen)) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -962,44 +962,34 @@ static int attach_process(struct capture_ptrace *c, pid_t pid)
 	return n ? 0 : -ESRCH;
 }
 
+static int install_filter(void *arg)
+{
+	struct capture_ptrace *c = arg;
+
+	/* from here on, the syscalls of interest stop at the tracer */
+	return vg_seccomp_install(c->filter, c->filter_len);
+}
+
 static pid_t start_child(struct capture_ptrace *c)
 {
-	int fds[2], err = 0;
+	int release, err;
 	pid_t pid;
-	char go;
 
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return err;
-	}
-	if (pid == 0) {
-		close(fds[1]);
-		capture_child_prepare();
-		if (read(fds[0], &go, 1) != 1)
-			_exit(127);
-		/* from here on, the syscalls of interest stop at the tracer */
-		if (vg_seccomp_install(c->filter, c->filter_len))
-			_exit(126);
-		execve(c->path, c->argv, c->envp);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(fds[0]);
+	pid = capture_fork_held(c->path, c->argv, c->envp, install_filter, c, &release);
+	if (pid < 0)
+		return pid;
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS)) {
 		err = -errno;
-		close(fds[1]);
+		close(release); /* the held child exits 127 */
 		waitpid(pid, NULL, 0);
 		return err;
 	}
-	if (!thread_get(c, pid) || write(fds[1], "g", 1) != 1) {
-		err = -ENOMEM;
+	if (!thread_get(c, pid)) {
+		close(release);
 		kill(pid, SIGKILL);
+		return -ENOMEM;
 	}
-	close(fds[1]);
+	err = capture_release(release);
 	return err ? err : pid;
 }
 
@@ -1270,9 +1260,7 @@ struct capture *capture_ptrace__open(const struct capture_opts *opts, char *err,
 	struct capture_ptrace *c;
 	struct timespec rt, mono;
 
-	if (ring < VG_RING_MIN || ring > VG_RING_MAX || (ring & (ring - 1))) {
-		snprintf(err, errlen, "ring buffer size %u: must be a power of two in %u..%u",
-			 ring, VG_RING_MIN, VG_RING_MAX);
+	if (capture_check_ring(ring, err, errlen)) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * --capture auto|bpf|ptrace, shared by vigil run and vigil trace: auto
- * tries eBPF and falls back to ptrace, saying why in one line.
+ * What vigil run and vigil trace share: --capture auto|bpf|ptrace (auto
+ * tries eBPF and falls back to ptrace, saying why in one line),
+ * --ring-size, and the exit status taken from the workload's.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "agent.h"
 #include "../lib/log.h"
@@ -34,4 +36,27 @@ struct capture *capture_open_mode(int mode, const struct capture_opts *opts, cha
 		return c;
 	log_warn("capture: eBPF unavailable (%s); using ptrace", err);
 	return capture_ptrace__open(opts, err, errlen);
+}
+
+int ring_size_parse(const char *cmd, const char *arg, uint32_t *out)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 0);
+
+	if (*end || n < VG_RING_MIN || n > VG_RING_MAX || (n & (n - 1))) {
+		fprintf(stderr, "vigil %s: --ring-size %s: must be a power of two from %u to %u\n",
+			cmd, arg, VG_RING_MIN, VG_RING_MAX);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
 }
