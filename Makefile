@@ -25,21 +25,21 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf -I$
 
 # Debian bookworm packages: build, static link, tests, benchmarks.
 DEPS := make gcc libc6-dev clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libclang-rt-14-dev busybox-static python3 bc file libjson-c-dev strace util-linux
+	libclang-rt-14-dev busybox-static python3 bc file libjson-c-dev libyaml-dev strace util-linux
 
 BPF_SRCS := bpf/syscalls.bpf.c bpf/sched.bpf.c
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKEL := $(OUTPUT)/include/vigil.skel.h
 
 LIB_SRCS := $(wildcard userspace/lib/*.c userspace/events/*.c userspace/state/*.c \
-	      userspace/capture/*.c)
+	      userspace/capture/*.c userspace/rules/*.c)
 AGENT_SRCS := $(wildcard userspace/agent/*.c)
 LIB_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(LIB_SRCS))
 AGENT_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(AGENT_SRCS))
 SAN_LIB_OBJS := $(patsubst %.c,$(OUTPUT)/san/%.o,$(LIB_SRCS))
 
-STATIC_LIBS := -static -lbpf -lelf -lz -ljson-c -lpthread
-DYN_LIBS := -lbpf -lelf -lz -ljson-c -lpthread
+STATIC_LIBS := -static -lbpf -lelf -lz -ljson-c -lyaml -lpthread
+DYN_LIBS := -lbpf -lelf -lz -ljson-c -lyaml -lpthread
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 CAPTURE_TESTS := $(patsubst tests/capture/%.c,$(OUTPUT)/tests/%,$(wildcard tests/capture/test_*.c))
@@ -125,8 +125,8 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL) | $(DEPS_STAMP)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(filter userspace/events/% userspace/lib/% userspace/state/container.c,$(LIB_SRCS)) \
-		-ljson-c
+		-o $@ $< $(filter userspace/events/% userspace/lib/% userspace/state/container.c \
+		userspace/rules/%,$(LIB_SRCS)) -ljson-c -lyaml
 
 # Programs the end-to-end scripts run under vigil.
 $(OUTPUT)/e2e/%: tests/e2e/%.c | $(DEPS_STAMP)
