@@ -249,6 +249,33 @@ static void render_args(struct strbuf *b, const struct vg_event *ev, bool json)
 	}
 }
 
+int vg_format_arg(struct strbuf *b, const struct vg_event *ev, const char *name)
+{
+	const struct vg_syscall_desc *d;
+	char val[512];
+	bool quote;
+
+	if (ev->type >= VG_SC_COUNT)
+		return -ENOENT;
+	d = &vg_syscalls[ev->type];
+	for (int i = 0; i < 6; i++) {
+		const struct vg_arg_desc *a = &d->args[i];
+		const struct vg_str *s;
+
+		if (a->kind == VG_A_NONE || strcmp(a->name, name))
+			continue;
+		s = vg_event_arg_blob(ev, i);
+		if (s)
+			render_mem(b, ev, a, s, false);
+		else if (render_scalar(a, ev->args[i], val, sizeof(val), &quote))
+			strbuf_puts(b, val);
+		else
+			return -ENOENT;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static void text_exec(struct strbuf *b, const struct vg_event *ev)
 {
 	strbuf_puts(b, ", exe=");

@@ -15,6 +15,10 @@ void vg_format_text(struct strbuf *b, const struct vg_event *ev, const struct vg
 void vg_format_json(struct strbuf *b, const struct vg_event *ev, const struct vg_proc *proc);
 /* "2026-11-24T10:42:31.123456789Z" */
 void vg_format_time(struct strbuf *b, uint64_t ns);
+/* The argument named name of ev (Falco's name), rendered as in a text
+ * line, appended to b; -ENOENT when the event has no such argument.
+ */
+int vg_format_arg(struct strbuf *b, const struct vg_event *ev, const char *name);
 /* errno name ("ENOENT"), or NULL. */
 const char *vg_errno_name(int err);
 
