@@ -13,6 +13,7 @@
 
 int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 enum { CAPTURE_AUTO, CAPTURE_BPF, CAPTURE_PTRACE };
 

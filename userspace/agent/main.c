@@ -15,6 +15,7 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  run      start a workload under capture and stay its parent, as a\n"
 		"           container's entrypoint (vigil run --help)\n"
+		"  rules    what the rules engine understands (vigil rules fields)\n"
 		"  trace    print the syscalls and process events of a host, a cgroup,\n"
 		"           a process tree or a command, as they happen (vigil trace --help)\n");
 }
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 		return cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "rules"))
+		return cmd_rules(argc - 1, argv + 1);
 	fprintf(stderr, "vigil: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
