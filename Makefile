@@ -125,7 +125,7 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SKEL) | $(DEPS_STAMP)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(filter userspace/events/% userspace/lib/% userspace/state/container.c \
+		-o $@ $< $(filter userspace/events/% userspace/lib/% userspace/state/% \
 		userspace/rules/%,$(LIB_SRCS)) -ljson-c -lyaml
 
 # Programs the end-to-end scripts run under vigil.
