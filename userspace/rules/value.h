@@ -50,10 +50,10 @@ struct vg_field_ref {
 	char argname[64]; /* .NAME or [NAME] argument, "" when none */
 };
 
-/* Resolve field name (with its argument already split off: arg is the text
- * inside [] or after the field's dotted prefix, NULL when none). Returns 0,
- * or -ENOENT for an unknown field and -EINVAL for a bad argument, with the
- * reason in err.
+/* Resolve field name; arg is the text inside [] (proc.aname[2]), NULL when
+ * none. A dotted argument stays in the name ("evt.arg.flags", arg NULL):
+ * the resolver knows which fields take one. Returns 0, or -ENOENT for an
+ * unknown field and -EINVAL for a bad argument, with the reason in err.
  */
 typedef int (*vg_field_resolve_fn)(void *ctx, const char *name, const char *arg,
 				   struct vg_field_ref *ref, char *err, size_t errlen);
