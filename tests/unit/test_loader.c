@@ -531,6 +531,17 @@ TEST(loader_override_list_and_macro)
 	ASSERT_TRUE(m && !strcmp(m->cond.text, "c"), "condition replaced");
 	ASSERT_EQ(vg_rules_doc__nwarnings(d), 0, "override is not deprecated");
 	vg_rules_doc__free(d);
+
+	/* appending nothing, to a list that has nothing (found by the fuzzer) */
+	d = load_ok("- list: e\n  items: []\n"
+		    "- list: e\n  items: []\n  override: {items: append}\n"
+		    "- list: l\n  items: [a]\n"
+		    "- list: l\n  items: []\n  override: {items: append}\n");
+	if (d) {
+		ASSERT_EQ(vg_rules_doc__find_list(d, "e")->nitems, 0, "still empty");
+		ASSERT_EQ(vg_rules_doc__find_list(d, "l")->nitems, 1, "unchanged");
+	}
+	vg_rules_doc__free(d);
 }
 
 TEST(loader_override_rule_append)

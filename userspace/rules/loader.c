@@ -871,7 +871,8 @@ static int cond_align(struct load *ld, const yaml_node_t *n, struct vg_rules_con
 	yaml_scalar_style_t style = n->data.scalar.style;
 	bool block = style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE;
 	size_t line = n->start_mark.line, col = n->start_mark.column;
-	size_t p = mark_byte(ld, line, col), end = mark_byte(ld, n->end_mark.line, n->end_mark.column);
+	size_t p = mark_byte(ld, line, col),
+	       end = mark_byte(ld, n->end_mark.line, n->end_mark.column);
 	size_t j = 0, indent = 0, skip = 0, b, elen, vlen;
 	bool need = true;
 	int err;
@@ -1132,7 +1133,8 @@ static int get_override(struct load *ld, const yaml_node_t *item, unsigned can_a
 		return 0;
 	if (v->type != YAML_MAPPING_NODE)
 		return fail(ld, v, "'override' must be a mapping");
-	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	     p++) {
 		const yaml_node_t *key = ynode(ld, p->key), *op = ynode(ld, p->value);
 		bool append;
 
@@ -1195,14 +1197,15 @@ static void objs_commit(struct name_index *ix, const void *arr, size_t stride, u
 }
 
 /* The array goes through a void * of its own: no type punning of the field. */
-#define OBJS_SLOT(ld, item, kind, max, name, slot, found)                                     \
-	({                                                                                     \
-		void *___a = (ld)->doc->kind;                                                  \
-		int ___e = objs_slot((ld), (item), &___a, (ld)->doc->n##kind,                  \
-				     &(ld)->doc->kind##_cap, &(ld)->doc->kind##_ix,            \
-				     sizeof(*(ld)->doc->kind), (max), #kind, (name), (slot), (found)); \
-		(ld)->doc->kind = ___a;                                                        \
-		___e;                                                                          \
+#define OBJS_SLOT(ld, item, kind, max, name, slot, found)                                          \
+	({                                                                                         \
+		void *___a = (ld)->doc->kind;                                                      \
+		int ___e =                                                                         \
+			objs_slot((ld), (item), &___a, (ld)->doc->n##kind, &(ld)->doc->kind##_cap, \
+				  &(ld)->doc->kind##_ix, sizeof(*(ld)->doc->kind), (max), #kind,   \
+				  (name), (slot), (found));                                        \
+		(ld)->doc->kind = ___a;                                                            \
+		___e;                                                                              \
 	})
 #define OBJS_COMMIT(d, kind, slot, found) \
 	objs_commit(&(d)->kind##_ix, (d)->kind, sizeof(*(d)->kind), &(d)->n##kind, (slot), (found))
@@ -1284,7 +1287,8 @@ static int load_list(struct load *ld, const yaml_node_t *item)
 			err = -ENOMEM;
 			goto out;
 		}
-		memcpy(v + l->nitems, items.v, (size_t)items.n * sizeof(*v));
+		if (items.n) /* items.v is NULL for "items: []" */
+			memcpy(v + l->nitems, items.v, (size_t)items.n * sizeof(*v));
 		l->items = v;
 		l->nitems += items.n;
 		l->visibility = d->counter++;
@@ -1514,7 +1518,8 @@ static int get_extuple(struct load *ld, const yaml_node_t *v, struct vg_rules_ex
 				if (!is_string(f))
 					err = fail(ld, f ? f : e, bad);
 				else if (sv.n >= VG_RULES_LIST_ITEMS_MAX)
-					err = fail(ld, f, "more than %u entries in an exception value",
+					err = fail(ld, f,
+						   "more than %u entries in an exception value",
 						   VG_RULES_LIST_ITEMS_MAX);
 				else if (!(err = dup_scalar(ld, f, &s)))
 					err = strv_push(&sv, s);
@@ -1699,7 +1704,8 @@ static int ex_validate(struct load *ld, struct ex_in *in, bool need_values)
 					    ex->name, in->comps.v[i]);
 	} else if (in->has_comps) {
 		if (in->comps_is_list)
-			return fail(ld, e, "exception '%s': 'fields' and 'comps' must both be strings",
+			return fail(ld, e,
+				    "exception '%s': 'fields' and 'comps' must both be strings",
 				    ex->name);
 		if (!is_list_op(in->comps.v[0]))
 			return fail(ld, e,
@@ -1794,7 +1800,8 @@ static int ex_merge_apply(struct vg_rules_rule *r, struct ex_in *in, uint32_t n)
 		t = ex_find(r->exceptions, r->nexceptions, in[i].ex.name);
 		if (!in[i].ex.nvalues)
 			continue;
-		p = realloc(t->values, ((size_t)t->nvalues + in[i].ex.nvalues) * sizeof(*t->values));
+		p = realloc(t->values,
+			    ((size_t)t->nvalues + in[i].ex.nvalues) * sizeof(*t->values));
 		if (!p)
 			return -ENOMEM;
 		t->values = p;
@@ -1909,7 +1916,8 @@ static int rule_define(struct load *ld, const yaml_node_t *item, char **name)
 	if (!err)
 		err = get_bool(ld, item, "warn_evttypes", false, &r.warn_evttypes);
 	if (!err)
-		err = get_bool(ld, item, "skip-if-unknown-filter", false, &r.skip_if_unknown_filter);
+		err = get_bool(ld, item, "skip-if-unknown-filter", false,
+			       &r.skip_if_unknown_filter);
 	if (!err)
 		err = get_strv(ld, item, "tags", false, &tags, 0);
 	if (!err)
@@ -2527,7 +2535,8 @@ int vg_rules_doc__load_file(struct vg_rules_doc *doc, const char *path, char *er
 	buf = malloc(cap);
 	for (ret = 0; buf;) {
 		if (len == cap) {
-			size_t ncap = cap * 2 > VG_RULES_FILE_MAX + 1 ? VG_RULES_FILE_MAX + 1 : cap * 2;
+			size_t ncap =
+				cap * 2 > VG_RULES_FILE_MAX + 1 ? VG_RULES_FILE_MAX + 1 : cap * 2;
 			char *nb;
 
 			if (len > VG_RULES_FILE_MAX)

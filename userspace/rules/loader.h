@@ -33,9 +33,9 @@
 #define VG_RULES_RULES_MAX 4096u
 #define VG_RULES_MACROS_MAX 8192u
 #define VG_RULES_LISTS_MAX 8192u
-/* Most string bytes one load may copy in: YAML aliases can repeat a large
- * node many times ("billion laughs"); a 16 MiB file without aliases stays
- * well below.
+/* Most string bytes one load may copy in, each string also counting 16 for
+ * its allocation: YAML aliases can repeat a large node many times ("billion
+ * laughs"). Real rules stay far below (the upstream files: under 1 MiB).
  */
 #define VG_RULES_LOAD_BYTES_MAX (64u << 20)
 /* Warnings kept; later ones are counted only. */
@@ -173,10 +173,11 @@ void vg_rules_doc__free(struct vg_rules_doc *doc);
  * Load one rules file (or buffer, named name in messages) on top of what the
  * document holds. Returns 0; -EINVAL for bad content, with
  * "FILE:LINE:COL: what (in rule 'NAME')" in err; -EFBIG above
- * VG_RULES_FILE_MAX; -ENOMEM; or -errno of open/read. err is always
- * NUL-terminated (empty on success) when errlen > 0. After an error the
- * document holds every item before the failing one and stays valid, but
- * should be freed: like Falco, vigil does not run on half a ruleset.
+ * VG_RULES_FILE_MAX, -ENOMEM, or -errno of open/read, with "FILE: what".
+ * err is always NUL-terminated (empty on success) when errlen > 0. After an
+ * error the document holds every item before the failing one and stays
+ * valid, but should be freed: like Falco, vigil does not run on half a
+ * ruleset.
  */
 int vg_rules_doc__load_file(struct vg_rules_doc *doc, const char *path, char *err, size_t errlen);
 int vg_rules_doc__load_buffer(struct vg_rules_doc *doc, const char *name, const char *buf,
