@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,4 +156,13 @@ int capture_check_ring(uint32_t ring, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int64_t capture_wall_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 + rt.tv_nsec - mono.tv_nsec;
 }

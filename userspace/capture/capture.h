@@ -101,6 +101,9 @@ pid_t capture_spawn_tracked(struct capture *c, const char *path, char *const arg
 /* For backends: 0 when ring is a power of two in VG_RING_MIN..VG_RING_MAX,
  * else -EINVAL with the reason in err. */
 int capture_check_ring(uint32_t ring, char *err, size_t errlen);
+/* For backends: CLOCK_REALTIME - CLOCK_MONOTONIC in ns, added to record
+ * times (both backends stamp records with CLOCK_MONOTONIC). */
+int64_t capture_wall_offset(void);
 /* For backends, in a forked child: default signal mask and dispositions. */
 void capture_child_prepare(void);
 /* For backends: reap every exited child without blocking, noting the

@@ -41,14 +41,6 @@ struct capture_bpf {
 	struct vg_event ev;
 };
 
-static int64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* libbpf's messages (one may be a whole verifier log) into our logger. */
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -294,7 +286,7 @@ struct capture *capture_bpf__open(const struct capture_opts *opts, char *err, si
 		goto fail;
 	}
 	c->ncpus = libbpf_num_possible_cpus();
-	c->wall_offset = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	c->wall_offset = capture_wall_offset();
 	return &c->base;
 fail:
 	ring_buffer__free(c->rb);

@@ -1258,7 +1258,6 @@ struct capture *capture_ptrace__open(const struct capture_opts *opts, char *err,
 {
 	uint32_t ring = opts->ring_bytes ? opts->ring_bytes : VG_RING_DEFAULT;
 	struct capture_ptrace *c;
-	struct timespec rt, mono;
 
 	if (capture_check_ring(ring, err, errlen)) {
 		errno = EINVAL;
@@ -1299,8 +1298,6 @@ struct capture *capture_ptrace__open(const struct capture_opts *opts, char *err,
 	pthread_cond_init(&c->cv, NULL);
 	/* a handler without SA_RESTART: SIGURG breaks the tracer out of waitpid */
 	sigaction(SIGURG, &(struct sigaction){ .sa_handler = on_wake }, NULL);
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	c->wall_offset = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 + rt.tv_nsec - mono.tv_nsec;
+	c->wall_offset = capture_wall_offset();
 	return &c->base;
 }
